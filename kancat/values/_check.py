@@ -1,0 +1,244 @@
+"""Field rules shared by every value, as Kubernetes' own API validation states them.
+
+Each rule returns the problems it finds (empty when the input is fine), so a
+constructor can report *all* problems at once. The regular expressions are those
+of ``k8s.io/apimachinery/pkg/util/validation``.
+"""
+
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+from kancat.errors import InvalidValue, Problem
+
+_DNS1123_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?\Z")
+_DNS1035_LABEL = re.compile(r"[a-z]([-a-z0-9]*[a-z0-9])?\Z")
+_DNS1123_SUBDOMAIN = re.compile(
+    r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\Z"
+)
+_QUALIFIED_NAME = re.compile(r"([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]\Z")
+_LABEL_VALUE = re.compile(r"(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?\Z")
+_IANA_SVC_NAME = re.compile(r"[-a-z0-9]+\Z")
+_ENV_VAR_NAME = re.compile(r"[-._a-zA-Z][-._a-zA-Z0-9]*\Z")
+_CONFIG_MAP_KEY = re.compile(r"[-._a-zA-Z0-9]+\Z")
+
+PROTOCOLS = ("TCP", "UDP", "SCTP")
+
+
+def _show(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def raise_if(problems: Sequence[Problem]) -> None:
+    """Raise :class:`InvalidValue` when ``problems`` is not empty."""
+    if problems:
+        raise InvalidValue(problems)
+
+
+def dns_label(path: str, value: object, *, what: str = "name") -> list[Problem]:
+    """An RFC 1123 label: lowercase alphanumerics and '-', at most 63 characters."""
+    if not isinstance(value, str):
+        return [Problem(path, f"{what} must be a string, got {_show(value)}", "quote it")]
+    if len(value) > 63:
+        return [Problem(path, f"{what} {value[:20]!r}... is {len(value)} characters long",
+                        "use at most 63 characters")]
+    if not _DNS1123_LABEL.match(value):
+        return [Problem(path, f"{what} {_show(value)} is not a DNS-1123 label",
+                        "use lowercase letters, digits and '-', starting and ending "
+                        "with a letter or digit (e.g. 'my-name')")]
+    return []
+
+
+def dns1035_label(path: str, value: object, *, what: str = "name") -> list[Problem]:
+    """An RFC 1035 label (Service names): like a DNS-1123 label but starting with a letter."""
+    found = dns_label(path, value, what=what)
+    if found:
+        return found
+    assert isinstance(value, str)
+    if not _DNS1035_LABEL.match(value):
+        return [Problem(path, f"{what} {_show(value)} must start with a letter",
+                        "start the name with a lowercase letter (a DNS-1035 label)")]
+    return []
+
+
+def dns_subdomain(path: str, value: object, *, what: str = "name") -> list[Problem]:
+    """An RFC 1123 subdomain: dot-separated labels, at most 253 characters."""
+    if not isinstance(value, str):
+        return [Problem(path, f"{what} must be a string, got {_show(value)}", "quote it")]
+    if len(value) > 253:
+        return [Problem(path, f"{what} is {len(value)} characters long",
+                        "use at most 253 characters")]
+    if not _DNS1123_SUBDOMAIN.match(value):
+        return [Problem(path, f"{what} {_show(value)} is not a DNS-1123 subdomain",
+                        "use lowercase letters, digits, '-' and '.', starting and ending "
+                        "with a letter or digit (e.g. 'web.example')")]
+    return []
+
+
+def qualified_name(path: str, key: object, *, what: str) -> list[Problem]:
+    """A label or annotation key: ``[prefix/]name``, prefix a DNS subdomain."""
+    if not isinstance(key, str):
+        return [Problem(path, f"{what} key must be a string, got {_show(key)}", "quote it")]
+    prefix, slash, name = key.rpartition("/")
+    found: list[Problem] = []
+    if slash:
+        if not prefix:
+            found.append(Problem(path, f"{what} key {key!r} has an empty prefix",
+                                 "write 'prefix/name' or just 'name'"))
+        else:
+            found += dns_subdomain(path, prefix, what=f"{what} key prefix")
+    if not name or len(name) > 63 or not _QUALIFIED_NAME.match(name):
+        found.append(Problem(path, f"{what} key {_show(key)} is not a qualified name",
+                             "use at most 63 alphanumerics, '-', '_' or '.', starting and "
+                             "ending with an alphanumeric, optionally after 'prefix/'"))
+    return found
+
+
+def labels(path: str, value: Mapping[Any, Any]) -> list[Problem]:
+    """Label keys are qualified names; values at most 63 characters of ``[-A-Za-z0-9_.]``."""
+    found: list[Problem] = []
+    for key, text in value.items():
+        at = f"{path}[{key!r}]" if isinstance(key, str) else path
+        found += qualified_name(at, key, what="label")
+        if not isinstance(text, str):
+            found.append(Problem(at, f"label value must be a string, got {_show(text)}",
+                                 "quote it: label values are strings"))
+        elif len(text) > 63 or not _LABEL_VALUE.match(text):
+            found.append(Problem(at, f"label value {_show(text)} is not valid",
+                                 "use at most 63 alphanumerics, '-', '_' or '.', starting "
+                                 "and ending with an alphanumeric (or empty)"))
+    return found
+
+
+def annotations(path: str, value: Mapping[Any, Any]) -> list[Problem]:
+    """Annotation keys are qualified names; values any string; 256 KiB in total."""
+    found: list[Problem] = []
+    total = 0
+    for key, text in value.items():
+        at = f"{path}[{key!r}]" if isinstance(key, str) else path
+        found += qualified_name(at, key, what="annotation")
+        if not isinstance(text, str):
+            found.append(Problem(at, f"annotation value must be a string, got {_show(text)}",
+                                 "quote it: annotation values are strings"))
+        else:
+            total += len(str(key)) + len(text)
+    if total > 256 * 1024:
+        found.append(Problem(path, f"annotations total {total} bytes",
+                             "keep all annotations under 256 KiB together"))
+    return found
+
+
+def port_number(path: str, value: object, *, what: str = "port") -> list[Problem]:
+    """A TCP/UDP port number, 1 to 65535 (and an int, not a string or bool)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return [Problem(path, f"{what} must be an integer, got {_show(value)}",
+                        "write a number from 1 to 65535")]
+    if not 1 <= value <= 65535:
+        return [Problem(path, f"{what} {value} is out of range",
+                        "use a number from 1 to 65535")]
+    return []
+
+
+def port_name(path: str, value: object) -> list[Problem]:
+    """An IANA service name: at most 15 of ``[-a-z0-9]``, a letter, no '--', no edge '-'."""
+    if not isinstance(value, str):
+        return [Problem(path, f"port name must be a string, got {_show(value)}", "quote it")]
+    fix = ("use at most 15 lowercase letters, digits and '-', with at least one letter "
+           "and no leading, trailing or double '-' (e.g. 'http')")
+    if (len(value) > 15 or not _IANA_SVC_NAME.match(value) or "--" in value
+            or value.startswith("-") or value.endswith("-")
+            or not any(c.isalpha() for c in value)):
+        return [Problem(path, f"port name {_show(value)} is not an IANA service name", fix)]
+    return []
+
+
+def int_or_port_name(path: str, value: object) -> list[Problem]:
+    """A port given as a number (1–65535) or as a named port."""
+    if isinstance(value, str):
+        return port_name(path, value)
+    return port_number(path, value)
+
+
+def protocol(path: str, value: object) -> list[Problem]:
+    if value not in PROTOCOLS:
+        return [Problem(path, f"protocol {_show(value)} is not supported",
+                        "use one of TCP, UDP, SCTP")]
+    return []
+
+
+def env_var_name(path: str, value: object) -> list[Problem]:
+    if not isinstance(value, str) or not _ENV_VAR_NAME.match(value):
+        return [Problem(path, f"environment variable name {_show(value)} is not valid",
+                        "use letters, digits, '_', '-' and '.', not starting with a digit "
+                        "(e.g. 'LOG_LEVEL')")]
+    return []
+
+
+def config_key(path: str, value: object) -> list[Problem]:
+    if not isinstance(value, str) or len(value) > 253 or not _CONFIG_MAP_KEY.match(value):
+        return [Problem(path, f"key {_show(value)} is not a valid ConfigMap/Secret key",
+                        "use at most 253 letters, digits, '-', '_' or '.'")]
+    return []
+
+
+def integer(path: str, value: object, *, minimum: int | None = None,
+            maximum: int | None = None, what: str = "value") -> list[Problem]:
+    """An int (never a bool or a string such as ``"two"``) within bounds."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return [Problem(path, f"{what} must be an integer, got {_show(value)}",
+                        "write a whole number without quotes")]
+    if minimum is not None and value < minimum:
+        return [Problem(path, f"{what} must be >= {minimum}, got {value}",
+                        f"use {minimum} or more")]
+    if maximum is not None and value > maximum:
+        return [Problem(path, f"{what} must be <= {maximum}, got {value}",
+                        f"use {maximum} or less")]
+    return []
+
+
+def optional_integer(path: str, value: object, **bounds: Any) -> list[Problem]:
+    return [] if value is None else integer(path, value, **bounds)
+
+
+def string(path: str, value: object, *, what: str = "value", empty: bool = True) -> list[Problem]:
+    if not isinstance(value, str):
+        return [Problem(path, f"{what} must be a string, got {_show(value)}", "quote it")]
+    if not empty and not value:
+        return [Problem(path, f"{what} must not be empty", f"give a {what}")]
+    return []
+
+
+def boolean(path: str, value: object, *, what: str = "value") -> list[Problem]:
+    if value is not None and not isinstance(value, bool):
+        return [Problem(path, f"{what} must be true or false, got {_show(value)}",
+                        "write true or false without quotes")]
+    return []
+
+
+def one_of(path: str, value: object, allowed: Iterable[object], *,
+           what: str = "value") -> list[Problem]:
+    options = tuple(allowed)
+    if value not in options:
+        return [Problem(path, f"{what} {_show(value)} is not allowed",
+                        "use one of " + ", ".join(str(o) for o in options))]
+    return []
+
+
+def unique(path: str, items: Sequence[object], key: Callable[[Any], object], *,
+           field: str, what: str) -> list[Problem]:
+    """Report each later duplicate of ``key(item)`` at ``path[i].field``."""
+    seen: dict[object, int] = {}
+    found: list[Problem] = []
+    for index, item in enumerate(items):
+        value = key(item)
+        if value is None:
+            continue
+        if value in seen:
+            found.append(Problem(f"{path}[{index}].{field}",
+                                 f"duplicate {what} {value!r} (also at {path}[{seen[value]}])",
+                                 f"give each {what} a different value"))
+        else:
+            seen[value] = index
+    return found
+

@@ -1,0 +1,139 @@
+"""Container image references: ``[registry[:port]/]path[:tag][@algorithm:digest]``.
+
+The grammar is that of ``github.com/distribution/reference`` (what the kubelet
+and container runtimes use), so a reference kancat accepts is one a node can pull.
+The text is kept as written: ``nginx`` is not rewritten to ``docker.io/library/nginx``.
+
+>>> ref = ImageRef.of("registry.example.com:5000/shop/web:1.4.2")
+>>> (ref.registry, ref.repository, ref.tag)
+('registry.example.com:5000', 'shop/web', '1.4.2')
+>>> str(ref.with_registry("mirror.internal"))
+'mirror.internal/shop/web:1.4.2'
+>>> str(ImageRef.of("nginx").with_digest("sha256:" + "a" * 64))
+'nginx@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'
+>>> ImageRef.parse("Shop/Web App:latest")
+<Failure: 1 problem:
+  image: 'Shop/Web App:latest' is not a valid image reference (lowercase the repository path; use [registry[:port]/]path[:tag][@sha256:<64 hex>], e.g. 'registry.example.com/shop/web:1.4.2')>
+"""
+
+import re
+from typing import Any
+
+import attrs
+from returns.result import Failure, Result, Success
+
+from kancat.errors import InvalidValue, Problem
+
+__all__ = ["ImageRef"]
+
+_DOMAIN_COMPONENT = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
+_DOMAIN = re.compile(
+    rf"(?:{_DOMAIN_COMPONENT}(?:\.{_DOMAIN_COMPONENT})*|\[[a-fA-F0-9:]+\])(?::[0-9]+)?\Z"
+)
+_PATH_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*"
+_PATH = re.compile(rf"{_PATH_COMPONENT}(?:/{_PATH_COMPONENT})*\Z")
+_TAG = re.compile(r"[\w][\w.-]{0,127}\Z")
+_DIGEST = re.compile(
+    r"(?:sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128}"
+    r"|[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})\Z"
+)
+_HINT = ("use [registry[:port]/]path[:tag][@sha256:<64 hex>], "
+         "e.g. 'registry.example.com/shop/web:1.4.2'")
+
+
+def _split(text: str) -> tuple[str | None, str, str | None, str | None] | str:
+    """Split a reference into its parts, or say what is wrong with it."""
+    if not text:
+        return "an image reference must not be empty"
+    if len(text) > 4096 or any(c.isspace() for c in text):
+        return "lowercase the repository path" if text.lower() != text else "remove spaces"
+    rest, at, digest = text.partition("@")
+    if at and not _DIGEST.match(digest):
+        return "a digest is algorithm:hex, e.g. sha256 followed by 64 lowercase hex digits"
+    registry: str | None = None
+    first, slash, remainder = rest.partition("/")
+    if slash and (("." in first or ":" in first) or first == "localhost"
+                  or first.lower() != first):
+        registry, rest = first, remainder
+        if not _DOMAIN.match(registry):
+            return f"registry {registry!r} is not a host name with an optional port"
+    tag: str | None = None
+    last_slash = rest.rfind("/")
+    colon = rest.rfind(":")
+    if colon > last_slash:
+        rest, tag = rest[:colon], rest[colon + 1:]
+        if not _TAG.match(tag):
+            return "a tag is at most 128 of letters, digits, '_', '.' and '-'"
+    if not _PATH.match(rest):
+        return ("lowercase the repository path" if rest.lower() != rest
+                else "path components are lowercase letters and digits joined by '.', '_', "
+                     "'__' or '-'")
+    if len(rest) + (len(registry) + 1 if registry else 0) > 255:
+        return "the repository name must be at most 255 characters"
+    return registry, rest, tag, digest if at else None
+
+
+@attrs.frozen
+class ImageRef:
+    """A parsed image reference. Build with :meth:`of` or :meth:`parse`."""
+
+    registry: str | None
+    repository: str
+    tag: str | None = None
+    digest: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        parts = _split(str(self))
+        if isinstance(parts, str) or parts != (self.registry, self.repository, self.tag,
+                                               self.digest):
+            raise InvalidValue([_problem(str(self), parts if isinstance(parts, str)
+                                         else "its parts do not read back the same")])
+
+    @classmethod
+    def parse(cls, text: Any) -> Result["ImageRef", InvalidValue]:
+        """Parse ``text``; the failure says which part is wrong and how to write it."""
+        if not isinstance(text, str):
+            return Failure(InvalidValue([Problem("image", f"image must be a string, got "
+                                                          f"{text!r}", _HINT)]))
+        parts = _split(text)
+        if isinstance(parts, str):
+            return Failure(InvalidValue([_problem(text, parts)]))
+        return Success(cls(*parts))
+
+    @classmethod
+    def of(cls, text: "str | ImageRef") -> "ImageRef":
+        """Like :meth:`parse` but raising :class:`~kancat.errors.InvalidValue`."""
+        if isinstance(text, ImageRef):
+            return text
+        result = cls.parse(text)
+        if isinstance(result, Failure):
+            raise result.failure()
+        return result.unwrap()
+
+    @property
+    def name(self) -> str:
+        """Registry and repository, without tag or digest."""
+        return f"{self.registry}/{self.repository}" if self.registry else self.repository
+
+    def with_registry(self, registry: str | None) -> "ImageRef":
+        """The same image pulled from another registry (``None``: the default one)."""
+        return attrs.evolve(self, registry=registry)
+
+    def with_tag(self, tag: str | None) -> "ImageRef":
+        return attrs.evolve(self, tag=tag)
+
+    def with_digest(self, digest: str | None) -> "ImageRef":
+        """Pin to a content digest (the tag, if any, is kept for readability)."""
+        return attrs.evolve(self, digest=digest)
+
+    def __str__(self) -> str:
+        text = self.name
+        if self.tag is not None:
+            text += ":" + self.tag
+        if self.digest is not None:
+            text += "@" + self.digest
+        return text
+
+
+def _problem(text: str, why: str) -> Problem:
+    return Problem("image", f"{text!r} is not a valid image reference", f"{why}; {_HINT}")

@@ -1,0 +1,109 @@
+"""Kubernetes resource quantities: ``100m``, ``1.5``, ``128Mi``, ``1G``, ``1e3``.
+
+A :class:`Quantity` keeps the text it was written with (so equal values emit the
+same bytes) and compares by the amount it denotes.
+
+>>> Quantity.of("500m") < Quantity.of("1")
+True
+>>> Quantity.of("1Gi").amount == 1024 ** 3
+True
+>>> Quantity.of("1.5").text
+'1.5'
+>>> Quantity.parse("12 apples")
+<Failure: 1 problem:
+  quantity: '12 apples' is not a Kubernetes quantity (write a number with an optional suffix such as 100m, 0.5, 128Mi or 1G)>
+"""
+
+import re
+from fractions import Fraction
+from typing import Any, Final
+
+import attrs
+from returns.result import Failure, Result, Success
+
+from kancat.errors import InvalidValue, Problem
+
+__all__ = ["Quantity"]
+
+_QUANTITY = re.compile(
+    r"([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))"
+    r"(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?\Z"
+)
+_SUFFIX: Final[dict[str, Fraction]] = {
+    "": Fraction(1),
+    "Ki": Fraction(2**10), "Mi": Fraction(2**20), "Gi": Fraction(2**30),
+    "Ti": Fraction(2**40), "Pi": Fraction(2**50), "Ei": Fraction(2**60),
+    "n": Fraction(1, 10**9), "u": Fraction(1, 10**6), "m": Fraction(1, 1000),
+    "k": Fraction(10**3), "M": Fraction(10**6), "G": Fraction(10**9),
+    "T": Fraction(10**12), "P": Fraction(10**15), "E": Fraction(10**18),
+}
+
+
+def _amount(text: str) -> Fraction | None:
+    match = _QUANTITY.match(text)
+    if match is None:
+        return None
+    number, suffix = match.group(1), match.group(2) or ""
+    if suffix[:1] in ("e", "E"):
+        return Fraction(number) * Fraction(10) ** int(suffix[1:])
+    return Fraction(number) * _SUFFIX[suffix]
+
+
+def _problem(text: object) -> Problem:
+    return Problem("quantity", f"{text!r} is not a Kubernetes quantity",
+                   "write a number with an optional suffix such as 100m, 0.5, 128Mi or 1G")
+
+
+@attrs.frozen(order=False)
+class Quantity:
+    """A parsed quantity; ``text`` is what gets emitted, ``amount`` what gets compared."""
+
+    text: str
+    amount: Fraction = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        amount = _amount(self.text) if isinstance(self.text, str) else None
+        if amount is None:
+            raise InvalidValue([_problem(self.text)])
+        object.__setattr__(self, "amount", amount)
+
+    @classmethod
+    def parse(cls, value: Any) -> Result["Quantity", InvalidValue]:
+        """Read a quantity from YAML data (a string, or a plain number)."""
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            return Failure(InvalidValue([_problem(value)]))
+        text = value if isinstance(value, str) else _number_text(value)
+        if _amount(text) is None:
+            return Failure(InvalidValue([_problem(value)]))
+        return Success(cls(text))
+
+    @classmethod
+    def of(cls, value: "str | int | float | Quantity") -> "Quantity":
+        """Like :meth:`parse` but raising :class:`~kancat.errors.InvalidValue`."""
+        if isinstance(value, Quantity):
+            return value
+        result = cls.parse(value)
+        if isinstance(result, Failure):
+            raise result.failure()
+        return result.unwrap()
+
+    def __lt__(self, other: "Quantity") -> bool:
+        return self.amount < other.amount
+
+    def __le__(self, other: "Quantity") -> bool:
+        return self.amount <= other.amount
+
+    def __gt__(self, other: "Quantity") -> bool:
+        return self.amount > other.amount
+
+    def __ge__(self, other: "Quantity") -> bool:
+        return self.amount >= other.amount
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _number_text(value: int | float) -> str:
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return repr(value) if isinstance(value, float) else str(value)

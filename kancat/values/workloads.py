@@ -1,0 +1,198 @@
+"""Workloads: Deployment and StatefulSet (with volumeClaimTemplates and serviceName).
+
+>>> web = Deployment.of("web", replicas=3, containers=[
+...     Container.of("app", image="registry.example.com/shop/web:1.4.2", ports={"http": 8080}),
+... ])
+>>> (web.name, web.replicas, dict(web.selector.match_labels))
+('web', 3, {'app': 'web'})
+>>> Deployment.create("web", replicas=-1, containers=[Container.of("app", image="web:1")])
+<Failure: 1 problem:
+  spec.replicas: replicas must be >= 0, got -1 (use 0 or more)>
+"""
+
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar
+
+import attrs
+from returns.result import Result
+
+from kancat.errors import InvalidValue, Problem
+from kancat.values import _check as check
+from kancat.values._base import as_result, check_types, to_frozen, to_str_map, to_str_tuple, to_tuple
+from kancat.values._frozen import EMPTY, FrozenMap
+from kancat.values.container import Container
+from kancat.values.meta import LabelSelector, ObjectMeta
+from kancat.values.pod import PodSecurityContext, PodTemplate
+from kancat.values.quantity import Quantity
+from kancat.values.volume import Volume
+
+__all__ = ["Deployment", "PersistentVolumeClaimTemplate", "StatefulSet"]
+
+ACCESS_MODES = ("ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod")
+
+
+def _workload_problems(metadata: ObjectMeta, replicas: object, selector: LabelSelector,
+                       template: PodTemplate, claim_names: Iterable[str] = ()) -> list[Problem]:
+    found: list[Problem] = []
+    if replicas is not None:
+        found += check.integer("spec.replicas", replicas, minimum=0, what="replicas")
+    if selector.is_empty:
+        found.append(Problem("spec.selector", "the selector is empty",
+                             "select the pods by the template's labels, e.g. app: <name>"))
+    elif not selector.matches(template.labels):
+        found.append(Problem("spec.selector",
+                             "selector does not match the template labels "
+                             f"{dict(template.labels)}",
+                             "make spec.template.metadata.labels carry every label the "
+                             "selector requires"))
+    found += [p.under("spec.template") for p in template.mount_problems(claim_names)]
+    return found
+
+
+@attrs.frozen
+class Deployment:
+    """An ``apps/v1`` Deployment. ``spec_extra`` carries e.g. ``strategy``, ``minReadySeconds``."""
+
+    kind: ClassVar[str] = "Deployment"
+    api_version: ClassVar[str] = "apps/v1"
+
+    metadata: ObjectMeta
+    template: PodTemplate
+    selector: LabelSelector
+    replicas: int | None = None
+    spec_extra: FrozenMap[Any] = attrs.field(default=EMPTY, converter=to_frozen)
+    extra: FrozenMap[Any] = attrs.field(default=EMPTY, converter=to_frozen)
+
+    def __attrs_post_init__(self) -> None:
+        check.raise_if(_workload_problems(self.metadata, self.replicas, self.selector,
+                                          self.template))
+
+    @property
+    def name(self) -> str:
+        return self.metadata.name
+
+    @classmethod
+    def of(cls, name: str, *, containers: Iterable[Container],
+           replicas: int | None = None,
+           init_containers: Iterable[Container] = (),
+           volumes: Iterable[Volume] = (),
+           namespace: str | None = None,
+           labels: Mapping[str, str] | None = None,
+           annotations: Mapping[str, str] | None = None,
+           service_account_name: str | None = None,
+           security_context: PodSecurityContext | None = None) -> "Deployment":
+        """A Deployment whose pods carry ``labels`` (default ``{"app": name}``) and are
+        selected by them."""
+        pod_labels = to_str_map(labels if labels is not None else {"app": name})
+        meta = ObjectMeta(name, namespace, pod_labels, to_str_map(annotations))
+        template = PodTemplate.of(containers, init_containers=init_containers,
+                                  volumes=volumes, labels=pod_labels,
+                                  service_account_name=service_account_name,
+                                  security_context=security_context)
+        return cls(meta, template, LabelSelector(pod_labels), replicas)
+
+    @classmethod
+    def create(cls, name: str, **kwargs: Any) -> Result["Deployment", InvalidValue]:
+        """:meth:`of`, returning ``Success`` or ``Failure(InvalidValue)``."""
+        return as_result(lambda: cls.of(name, **kwargs))
+
+
+@attrs.frozen
+class PersistentVolumeClaimTemplate:
+    """One ``volumeClaimTemplates`` entry: each replica gets its own claim ``<name>-<pod>``."""
+
+    name: str
+    storage: Quantity
+    access_modes: tuple[str, ...] = attrs.field(default=("ReadWriteOnce",),
+                                                converter=to_str_tuple)
+    storage_class_name: str | None = None
+    labels: FrozenMap[str] = attrs.field(default=EMPTY, converter=to_str_map)
+    spec_extra: FrozenMap[Any] = attrs.field(default=EMPTY, converter=to_frozen)
+    metadata_extra: FrozenMap[Any] = attrs.field(default=EMPTY, converter=to_frozen)
+    extra: FrozenMap[Any] = attrs.field(default=EMPTY, converter=to_frozen)
+
+    def __attrs_post_init__(self) -> None:
+        found = check.dns_label("metadata.name", self.name, what="claim template name")
+        found += check.labels("metadata.labels", self.labels)
+        if not self.access_modes:
+            found.append(Problem("spec.accessModes", "no access mode is given",
+                                 "use ReadWriteOnce for a per-replica disk"))
+        for index, mode in enumerate(self.access_modes):
+            found += check.one_of(f"spec.accessModes[{index}]", mode, ACCESS_MODES,
+                                  what="access mode")
+        if self.storage.amount <= 0:
+            found.append(Problem("spec.resources.requests['storage']",
+                                 f"storage {self.storage} is not positive",
+                                 "request a size such as 10Gi"))
+        if self.storage_class_name is not None:
+            found += check.dns_subdomain("spec.storageClassName", self.storage_class_name,
+                                         what="storage class name")
+        check.raise_if(found)
+
+
+@attrs.frozen
+class StatefulSet:
+    """An ``apps/v1`` StatefulSet: stable names, ordered start, a claim per replica.
+
+    Mounts may name a volume claim template as well as a pod volume.
+    """
+
+    kind: ClassVar[str] = "StatefulSet"
+    api_version: ClassVar[str] = "apps/v1"
+
+    metadata: ObjectMeta
+    template: PodTemplate
+    selector: LabelSelector
+    service_name: str | None = None
+    replicas: int | None = None
+    volume_claim_templates: tuple[PersistentVolumeClaimTemplate, ...] = attrs.field(
+        default=(), converter=to_tuple)
+    spec_extra: FrozenMap[Any] = attrs.field(default=EMPTY, converter=to_frozen)
+    extra: FrozenMap[Any] = attrs.field(default=EMPTY, converter=to_frozen)
+
+    def __attrs_post_init__(self) -> None:
+        check_types("spec.volumeClaimTemplates", self.volume_claim_templates,
+                    PersistentVolumeClaimTemplate)
+        claims = [t.name for t in self.volume_claim_templates]
+        found = _workload_problems(self.metadata, self.replicas, self.selector, self.template,
+                                   claims)
+        found += check.dns_label("metadata.name", self.metadata.name, what="StatefulSet name")
+        if self.service_name is not None:
+            found += check.dns1035_label("spec.serviceName", self.service_name,
+                                         what="service name")
+        found += check.unique("spec.volumeClaimTemplates", self.volume_claim_templates,
+                              lambda t: t.name, field="metadata.name",
+                              what="claim template name")
+        volumes = {v.name for v in self.template.volumes}
+        for index, claim in enumerate(self.volume_claim_templates):
+            if claim.name in volumes:
+                found.append(Problem(f"spec.volumeClaimTemplates[{index}].metadata.name",
+                                     f"{claim.name!r} is also a pod volume",
+                                     "rename the claim template or the pod volume"))
+        check.raise_if(found)
+
+    @property
+    def name(self) -> str:
+        return self.metadata.name
+
+    @classmethod
+    def of(cls, name: str, *, containers: Iterable[Container], service_name: str,
+           replicas: int | None = None,
+           volume_claim_templates: Iterable[PersistentVolumeClaimTemplate] = (),
+           init_containers: Iterable[Container] = (),
+           volumes: Iterable[Volume] = (),
+           namespace: str | None = None,
+           labels: Mapping[str, str] | None = None,
+           security_context: PodSecurityContext | None = None) -> "StatefulSet":
+        """A StatefulSet governed by the headless Service ``service_name``."""
+        pod_labels = to_str_map(labels if labels is not None else {"app": name})
+        meta = ObjectMeta(name, namespace, pod_labels)
+        template = PodTemplate.of(containers, init_containers=init_containers,
+                                  volumes=volumes, labels=pod_labels,
+                                  security_context=security_context)
+        return cls(meta, template, LabelSelector(pod_labels), service_name, replicas,
+                   tuple(volume_claim_templates))
+
+    @classmethod
+    def create(cls, name: str, **kwargs: Any) -> Result["StatefulSet", InvalidValue]:
+        return as_result(lambda: cls.of(name, **kwargs))
