@@ -20,7 +20,7 @@ from kancat.values import _check as check
 from kancat.values._base import to_frozen, to_str_map, to_str_tuple, to_tuple
 from kancat.values._frozen import EMPTY, FrozenMap
 
-__all__ = ["LabelSelector", "LabelSelectorRequirement", "ObjectMeta", "NameRule"]
+__all__ = ["LabelSelector", "LabelSelectorRequirement", "NameRule", "ObjectMeta"]
 
 NameRule = Callable[..., list[Problem]]
 """One of the name rules of :mod:`kancat.values._check` (label, subdomain, ...)."""

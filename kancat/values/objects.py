@@ -9,7 +9,7 @@ FrozenMap({'istio-injection': 'enabled'})
 
 import re
 from collections.abc import Mapping
-from typing import Any, ClassVar, TypeAlias
+from typing import Any, ClassVar
 
 import attrs
 
@@ -223,7 +223,7 @@ class NetworkPolicy:
     api_version: ClassVar[str] = "networking.k8s.io/v1"
 
     metadata: ObjectMeta
-    pod_selector: LabelSelector = LabelSelector()
+    pod_selector: LabelSelector = attrs.field(factory=LabelSelector)
     policy_types: tuple[str, ...] = attrs.field(default=(), converter=to_str_tuple)
     ingress: tuple[NetworkPolicyRule, ...] = attrs.field(default=(), converter=to_tuple)
     egress: tuple[NetworkPolicyRule, ...] = attrs.field(default=(), converter=to_tuple)

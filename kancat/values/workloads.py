@@ -18,7 +18,14 @@ from returns.result import Result
 
 from kancat.errors import InvalidValue, Problem
 from kancat.values import _check as check
-from kancat.values._base import as_result, check_types, to_frozen, to_str_map, to_str_tuple, to_tuple
+from kancat.values._base import (
+    as_result,
+    check_types,
+    to_frozen,
+    to_str_map,
+    to_str_tuple,
+    to_tuple,
+)
 from kancat.values._frozen import EMPTY, FrozenMap
 from kancat.values.container import Container
 from kancat.values.meta import LabelSelector, ObjectMeta

@@ -1,0 +1,147 @@
+"""The built-in example: a realistic small application.
+
+* ``web``: a Deployment whose app container writes logs to an emptyDir that a
+  fluent-bit sidecar ships on, with its configuration from a ConfigMap;
+* a ClusterIP Service in front of it;
+* ``db``: a 3-replica StatefulSet database with an init container, probes, a
+  volumeClaimTemplate per replica, and the headless Service that names its pods.
+
+>>> [f"{o.kind}/{o.name}" for o in production]
+['Namespace/shop', 'ConfigMap/fluent-bit-config', 'Deployment/web', 'Service/web', 'Service/db', 'StatefulSet/db']
+"""
+
+from kancat.values import (
+    ConfigMap,
+    ConfigMapVolume,
+    Container,
+    Deployment,
+    EmptyDir,
+    EnvVar,
+    ExecAction,
+    HTTPGetAction,
+    KubeObject,
+    Namespace,
+    PersistentVolumeClaimTemplate,
+    Probe,
+    Quantity,
+    SecretKeyRef,
+    Service,
+    StatefulSet,
+    Volume,
+    VolumeMount,
+)
+
+NAMESPACE = "shop"
+
+FLUENT_BIT_CONFIG = """\
+[SERVICE]
+    Flush        5
+    Log_Level    info
+    Parsers_File parsers.conf
+
+[INPUT]
+    Name         tail
+    Path         /var/log/app/*.log
+    Tag          app.*
+
+[OUTPUT]
+    Name         es
+    Match        *
+    Host         ${FLUENT_ELASTICSEARCH_HOST}
+    Port         9200
+"""
+
+namespace = Namespace.of(NAMESPACE, labels={"pod-security.kubernetes.io/enforce": "baseline"})
+
+fluent_bit_config = ConfigMap.of("fluent-bit-config", {
+    "fluent-bit.conf": FLUENT_BIT_CONFIG,
+    "parsers.conf": "[PARSER]\n    Name   json\n    Format json\n",
+}, namespace=NAMESPACE)
+
+web = Deployment.of(
+    "web",
+    namespace=NAMESPACE,
+    replicas=3,
+    containers=[
+        Container.of(
+            "app",
+            image="registry.example.com/shop/web:1.4.2",
+            ports={"http": 8080},
+            env={"LOG_DIR": "/var/log/app"},
+            volume_mounts={"logs": "/var/log/app"},
+            requests={"cpu": "250m", "memory": "256Mi"},
+            limits={"cpu": "1", "memory": "512Mi"},
+            liveness_probe=Probe(HTTPGetAction(port="http", path="/healthz"),
+                                 initial_delay_seconds=10, period_seconds=10),
+            readiness_probe=Probe(HTTPGetAction(port="http", path="/ready"), period_seconds=5),
+        ),
+        Container.of(
+            "log-forwarder",
+            image="fluent/fluent-bit:3.2.4",
+            env={"FLUENT_ELASTICSEARCH_HOST": "elasticsearch.logging.svc.cluster.local"},
+            volume_mounts=[VolumeMount("logs", "/var/log/app", read_only=True),
+                           VolumeMount("fluent-bit-config", "/fluent-bit/etc/")],
+            requests={"cpu": "50m", "memory": "64Mi"},
+            limits={"memory": "128Mi"},
+        ),
+    ],
+    volumes=[
+        Volume("logs", EmptyDir()),
+        Volume("fluent-bit-config", ConfigMapVolume("fluent-bit-config")),
+    ],
+)
+
+web_service = Service.expose(web, port=80)
+
+INIT_SCRIPT = """\
+set -eu
+if [ "${HOSTNAME##*-}" = "0" ]; then
+  /scripts/init-primary.sh
+else
+  /scripts/init-secondary.sh
+fi
+"""
+
+db_service = Service.headless("db", selector={"app": "db"}, ports={"postgres": 5432},
+                              namespace=NAMESPACE)
+
+db = StatefulSet.of(
+    "db",
+    namespace=NAMESPACE,
+    service_name="db",
+    replicas=3,
+    init_containers=[
+        Container.of("init-database", image="registry.example.com/shop/db-init:1.0.0",
+                     command=["sh", "-c", INIT_SCRIPT],
+                     volume_mounts={"data": "/var/lib/postgresql/data",
+                                    "init-scripts": "/scripts"}),
+    ],
+    containers=[
+        Container.of(
+            "database",
+            image="postgres:16.4",
+            ports={"postgres": 5432},
+            env=[EnvVar("PGDATA", "/var/lib/postgresql/data/pgdata"),
+                 EnvVar("POSTGRES_PASSWORD",
+                        value_from=SecretKeyRef("database-secret", "password")),
+                 EnvVar("REPLICATION_USER",
+                        value_from=SecretKeyRef("database-secret", "replication-user"))],
+            volume_mounts={"data": "/var/lib/postgresql/data"},
+            requests={"cpu": "500m", "memory": "1Gi"},
+            limits={"memory": "2Gi"},
+            liveness_probe=Probe(ExecAction(("sh", "-c", "pg_isready -U postgres")),
+                                 initial_delay_seconds=30, period_seconds=10),
+            readiness_probe=Probe(ExecAction(("sh", "-c", "pg_isready -U postgres && "
+                                                          "psql -U postgres -c 'SELECT 1'")),
+                                  initial_delay_seconds=5, period_seconds=5),
+        ),
+    ],
+    volumes=[Volume("init-scripts", ConfigMapVolume("db-init-scripts", default_mode=0o755))],
+    volume_claim_templates=[
+        PersistentVolumeClaimTemplate("data", Quantity.of("100Gi"),
+                                      storage_class_name="fast-ssd"),
+    ],
+)
+
+production: list[KubeObject] = [namespace, fluent_bit_config, web, web_service, db_service, db]
+"""Everything, in apply order (namespace and configuration first)."""

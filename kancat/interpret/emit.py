@@ -1,0 +1,204 @@
+"""Emit values as Kubernetes YAML, JSON, or a kustomize directory.
+
+YAML goes through PyYAML's libyaml ``CSafeDumper`` when available (YAML 1.1 rules,
+so strings such as ``on`` or ``0755`` are quoted and stay strings for the API
+server). Multi-line strings are written as ``|`` blocks. Equal values give
+byte-identical output.
+
+>>> from kancat.values import ConfigMap
+>>> print(to_yaml(ConfigMap.of("flags", {"enabled": "on", "mode": "0755"})), end="")
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: flags
+data:
+  enabled: 'on'
+  mode: '0755'
+"""
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any, Protocol, TypeAlias, runtime_checkable
+
+import yaml
+from returns.result import Failure, Result, Success
+
+from kancat.errors import InvalidArgument, InvalidValue, Problem
+from kancat.interpret.manifest import (
+    DEFAULT_VERSION,
+    KubernetesVersion,
+    parse_version,
+    to_manifest,
+)
+from kancat.values import MODELLED_KINDS, KubeObject, OpaqueObject
+
+__all__ = [
+    "Emittable",
+    "HasObjects",
+    "objects_of",
+    "render",
+    "to_json",
+    "to_manifests",
+    "to_yaml",
+    "write_directory",
+]
+
+try:
+    _BaseDumper: Any = yaml.CSafeDumper
+except AttributeError:  # PyYAML built without libyaml: same output, slower
+    _BaseDumper = yaml.SafeDumper
+
+
+class _Dumper(_BaseDumper):  # type: ignore[misc]  # PyYAML's dumpers are untyped
+    """The libyaml dumper, writing multi-line strings as literal blocks."""
+
+
+def _represent_str(dumper: Any, data: str) -> Any:
+    if "\n" in data:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", data, style="|")
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
+@runtime_checkable
+class HasObjects(Protocol):
+    """Anything that stands for several Kubernetes objects (e.g. a mesh)."""
+
+    def objects(self) -> Iterable[KubeObject]: ...
+
+
+Emittable: TypeAlias = KubeObject | HasObjects | Iterable[Any]
+
+_EMITTABLE = (*MODELLED_KINDS, OpaqueObject)
+
+
+def objects_of(target: Emittable) -> list[KubeObject]:
+    """Flatten a value, a list of values, or something with ``objects()``."""
+    if isinstance(target, _EMITTABLE):
+        return [target]  # type: ignore[list-item]  # mypy cannot narrow by a tuple of types
+    if isinstance(target, HasObjects):
+        return objects_of(list(target.objects()))
+    if isinstance(target, (str, bytes)) or not isinstance(target, Iterable):
+        raise InvalidArgument(f"cannot emit {type(target).__name__}: give a kancat value, a "
+                              "list of them, or an object with objects()")
+    found: list[KubeObject] = []
+    for item in target:
+        found.extend(objects_of(item))
+    return found
+
+
+def to_manifests(target: Emittable, *,
+                 kubernetes_version: str | KubernetesVersion = DEFAULT_VERSION
+                 ) -> list[dict[str, Any]]:
+    """Manifest dicts for every object; raises :class:`InvalidValue` naming each object
+    that cannot be expressed for ``kubernetes_version``."""
+    version = parse_version(kubernetes_version)
+    manifests: list[dict[str, Any]] = []
+    problems: list[Problem] = []
+    for index, value in enumerate(objects_of(target)):
+        try:
+            manifests.append(to_manifest(value, version))
+        except InvalidValue as error:
+            where = f"{value.kind}/{value.name}"
+            problems.extend(Problem(p.path, p.message, p.hint, index + 1, where)
+                            for p in error.problems)
+    if problems:
+        raise InvalidValue(problems)
+    return manifests
+
+
+def dump_yaml(manifests: Sequence[dict[str, Any]]) -> str:
+    """Multi-document YAML of ready manifests (the libyaml emitter)."""
+    text: str = yaml.dump_all(manifests, Dumper=_Dumper, sort_keys=False,
+                              default_flow_style=False, allow_unicode=True, width=120)
+    return text
+
+
+def to_yaml(target: Emittable, *,
+            kubernetes_version: str | KubernetesVersion = DEFAULT_VERSION) -> str:
+    """Multi-document YAML for ``target``."""
+    return dump_yaml(to_manifests(target, kubernetes_version=kubernetes_version))
+
+
+def to_json(target: Emittable, *,
+            kubernetes_version: str | KubernetesVersion = DEFAULT_VERSION) -> str:
+    """JSON: one object as itself, several as a ``v1`` ``List`` (which kubectl accepts)."""
+    manifests = to_manifests(target, kubernetes_version=kubernetes_version)
+    document: Any = (manifests[0] if len(manifests) == 1
+                     else {"apiVersion": "v1", "kind": "List", "items": manifests})
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def render(target: Emittable, *, format: str = "yaml",
+           kubernetes_version: str | KubernetesVersion = DEFAULT_VERSION
+           ) -> Result[str, InvalidValue]:
+    """:func:`to_yaml` or :func:`to_json` as a ``Result``: nothing half-rendered on failure."""
+    if format not in ("yaml", "json"):
+        raise InvalidArgument(f"format {format!r} is not supported; use 'yaml' or 'json'")
+    try:
+        emit = to_yaml if format == "yaml" else to_json
+        return Success(emit(target, kubernetes_version=kubernetes_version))
+    except InvalidValue as error:
+        return Failure(error)
+
+
+def _file_names(manifests: Sequence[dict[str, Any]], suffix: str) -> list[str]:
+    names: list[str] = []
+    taken: set[str] = set()
+    for manifest in manifests:
+        meta = manifest.get("metadata") or {}
+        base = f"{str(manifest['kind']).lower()}-{meta.get('name', 'unnamed')}"
+        if meta.get("namespace"):
+            base = f"{meta['namespace']}.{base}"
+        name, counter = base + suffix, 2
+        while name in taken:
+            name, counter = f"{base}-{counter}{suffix}", counter + 1
+        taken.add(name)
+        names.append(name)
+    return names
+
+
+def write_directory(target: Emittable, directory: str | os.PathLike[str], *,
+                    format: str = "yaml",
+                    kubernetes_version: str | KubernetesVersion = DEFAULT_VERSION
+                    ) -> Result[list[Path], InvalidValue]:
+    """One file per object plus a ``kustomization.yaml`` listing them (for
+    ``kubectl kustomize DIR``). Everything is rendered before anything is written, and
+    each file is written whole (temporary file, then rename), so a failure leaves no
+    half-written output."""
+    if format not in ("yaml", "json"):
+        raise InvalidArgument(f"format {format!r} is not supported; use 'yaml' or 'json'")
+    try:
+        manifests = to_manifests(target, kubernetes_version=kubernetes_version)
+    except InvalidValue as error:
+        return Failure(error)
+    suffix = ".yaml" if format == "yaml" else ".json"
+    names = _file_names(manifests, suffix)
+    contents = [dump_yaml([m]) if format == "yaml"
+                else json.dumps(m, indent=2, ensure_ascii=False) + "\n" for m in manifests]
+    kustomization = dump_yaml([{"apiVersion": "kustomize.config.k8s.io/v1beta1",
+                                "kind": "Kustomization", "resources": names}])
+    root = Path(directory)
+    root.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    for name, text in [*zip(names, contents, strict=True),
+                       ("kustomization.yaml", kustomization)]:
+        written.append(_write_whole(root / name, text))
+    return Success(written)
+
+
+def _write_whole(path: Path, text: str) -> Path:
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path

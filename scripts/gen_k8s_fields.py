@@ -1,0 +1,195 @@
+"""Generate ``kancat/_schemas/k8s-fields-1.32.json``: the field names Kubernetes knows.
+
+The source is the strict JSON schema of Kubernetes 1.32 shipped by the
+``kubernetes-validate`` package (a development dependency). Only the definitions
+reachable from the kinds in :data:`KINDS` are kept, and for each definition only
+its property names and, per property, the shape of its value:
+
+* ``0``                 a leaf (scalar, IntOrString, Quantity, Time, a free-form
+                        object such as RawExtension, a map or list of scalars ...)
+* ``"<def>"``           an object of definition ``<def>``
+* ``["<def>"]``         a list of objects of definition ``<def>``
+* ``{"*": "<def>"}``    a map (``additionalProperties``) of objects of ``<def>``
+
+Definitions without properties (IntOrString, Quantity, RawExtension, FieldsV1 ...)
+are leaves and are not listed under ``defs``.
+
+Run from the project root::
+
+    .venv/bin/python scripts/gen_k8s_fields.py
+
+Importing this module has no side effect; :func:`build` returns the document and
+:func:`render` its text, so a test can check the committed file is up to date.
+"""
+
+import importlib.metadata
+import importlib.resources
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+__all__ = ["KINDS", "OUTPUT", "SCHEMA_DIR", "build", "main", "render"]
+
+SCHEMA_DIR = "v1.32.0-local-strict"
+OUTPUT = Path(__file__).resolve().parents[1] / "kancat" / "_schemas" / "k8s-fields-1.32.json"
+
+#: (apiVersion, kind) of every top-level kind whose fields are described.
+KINDS: tuple[tuple[str, str], ...] = (
+    ("apps/v1", "Deployment"),
+    ("apps/v1", "StatefulSet"),
+    ("apps/v1", "DaemonSet"),
+    ("apps/v1", "ReplicaSet"),
+    ("batch/v1", "Job"),
+    ("batch/v1", "CronJob"),
+    ("v1", "Pod"),
+    ("v1", "Service"),
+    ("v1", "ConfigMap"),
+    ("v1", "Secret"),
+    ("v1", "Namespace"),
+    ("v1", "ServiceAccount"),
+    ("policy/v1", "PodDisruptionBudget"),
+    ("networking.k8s.io/v1", "NetworkPolicy"),
+    ("v1", "PersistentVolumeClaim"),
+    ("autoscaling/v2", "HorizontalPodAutoscaler"),
+    ("networking.k8s.io/v1", "Ingress"),
+    ("rbac.authorization.k8s.io/v1", "Role"),
+    ("rbac.authorization.k8s.io/v1", "RoleBinding"),
+    ("rbac.authorization.k8s.io/v1", "ClusterRole"),
+    ("rbac.authorization.k8s.io/v1", "ClusterRoleBinding"),
+)
+
+_PACKAGE = "kubernetes-validate"
+_REF_MARK = "#/$defs/"
+
+
+def _schema_dir() -> Any:
+    return importlib.resources.files("kubernetes_validate") / "kubernetes-json-schema" / SCHEMA_DIR
+
+
+def _read_json(resource: Any) -> Any:
+    return json.loads(resource.read_text(encoding="utf-8"))
+
+
+def _kind_file(api_version: str, kind: str) -> str:
+    """``deployment-apps-v1.json``, ``pod-v1.json``, ``ingress-networking-v1.json``."""
+    group, _, version = api_version.rpartition("/")
+    parts = [kind.lower()]
+    if group:
+        parts.append(group.split(".")[0])
+    parts.append(version)
+    return "-".join(parts) + ".json"
+
+
+def _ref_name(ref: str) -> str:
+    """``/api/_definitions.json#/$defs/X`` or ``#/$defs/X`` -> ``X``."""
+    if _REF_MARK not in ref:
+        raise ValueError(f"unexpected $ref {ref!r}")
+    return ref.split(_REF_MARK, 1)[1]
+
+
+def _is_object(defs: dict[str, Any], name: str) -> bool:
+    """A definition with properties (as opposed to IntOrString, Quantity, RawExtension ...)."""
+    return "properties" in defs[name]
+
+
+def _shape(defs: dict[str, Any], prop: dict[str, Any]) -> tuple[Any, str | None]:
+    """The compact shape of one property and the object definition it leads to, if any."""
+    if "$ref" in prop:
+        target = _ref_name(prop["$ref"])
+        return (target, target) if _is_object(defs, target) else (0, None)
+    items = prop.get("items")
+    if isinstance(items, dict) and "$ref" in items:
+        target = _ref_name(items["$ref"])
+        return ([target], target) if _is_object(defs, target) else (0, None)
+    values = prop.get("additionalProperties")
+    if isinstance(values, dict) and "$ref" in values:
+        target = _ref_name(values["$ref"])
+        return ({"*": target}, target) if _is_object(defs, target) else (0, None)
+    return 0, None
+
+
+def _top_definition(defs: dict[str, Any], api_version: str, kind: str) -> str:
+    """The ``$defs`` name of a top-level kind, found by its group-version-kind."""
+    group, _, version = api_version.rpartition("/")
+    gvk = {"group": group, "version": version, "kind": kind}
+    found = [
+        name
+        for name, schema in defs.items()
+        if gvk in schema.get("x-kubernetes-group-version-kind", [])
+    ]
+    if len(found) != 1:
+        raise ValueError(f"{api_version} {kind}: expected one definition, found {found}")
+    return found[0]
+
+
+def build() -> dict[str, Any]:
+    """The document written to :data:`OUTPUT` (plain JSON data, deterministic)."""
+    directory = _schema_dir()
+    defs: dict[str, Any] = _read_json(directory / "_definitions.json")["$defs"]
+    kinds: dict[str, str] = {}
+    pending: list[str] = []
+    for api_version, kind in KINDS:
+        top = _top_definition(defs, api_version, kind)
+        kind_schema = _read_json(directory / _kind_file(api_version, kind))
+        if set(kind_schema["properties"]) != set(defs[top]["properties"]):
+            raise ValueError(f"{api_version} {kind}: kind file and {top} disagree")
+        kinds[f"{api_version} {kind}"] = top
+        pending.append(top)
+    out: dict[str, dict[str, Any]] = {}
+    while pending:
+        name = pending.pop()
+        if name in out:
+            continue
+        fields: dict[str, Any] = {}
+        for prop_name, prop in sorted(defs[name]["properties"].items()):
+            shape, target = _shape(defs, prop)
+            fields[prop_name] = shape
+            if target is not None and target not in out:
+                pending.append(target)
+        out[name] = fields
+    version = importlib.metadata.version(_PACKAGE)
+    return {
+        "source": (
+            "derived by scripts/gen_k8s_fields.py from the Kubernetes 1.32 OpenAPI schema "
+            f"as shipped in the {_PACKAGE} package {version} (Apache-2.0)"
+        ),
+        "format": (
+            "defs: definition -> {field: 0 leaf | 'def' object | ['def'] list of objects"
+            " | {'*': 'def'} map of objects}; kinds: 'apiVersion kind' -> definition"
+        ),
+        "kinds": dict(sorted(kinds.items())),
+        "defs": dict(sorted(out.items())),
+    }
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def render(document: dict[str, Any]) -> str:
+    """The file text: compact, but one kind and one definition per line (readable diffs)."""
+
+    def block(table: dict[str, Any]) -> str:
+        rows = [f"{_compact(key)}:{_compact(value)}" for key, value in table.items()]
+        return "{\n" + ",\n".join(rows) + "\n}"
+
+    head = [
+        f"{_compact(key)}:{_compact(value)}"
+        for key, value in document.items()
+        if key not in ("kinds", "defs")
+    ]
+    body = [f'"kinds":{block(document["kinds"])}', f'"defs":{block(document["defs"])}']
+    return "{\n" + ",\n".join([*head, *body]) + "\n}\n"
+
+
+def main() -> int:
+    text = render(build())
+    OUTPUT.parent.mkdir(parents=True, exist_ok=True)
+    OUTPUT.write_text(text, encoding="utf-8")
+    print(f"wrote {OUTPUT} ({len(text.encode())} bytes)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
