@@ -94,7 +94,7 @@ from kancat.values import (
     VolumeMount,
 )
 from kancat.values._frozen import EMPTY, FrozenMap, freeze
-from kancat.values.pod import container_problems
+from kancat.values.pod import duplicate_container_names
 
 __all__ = ["load_documents", "load_manifest", "load_yaml"]
 
@@ -785,6 +785,13 @@ def _spread(o: _Object | None) -> TopologySpreadConstraint | None:
     return o.take(lambda: TopologySpreadConstraint(skew, key, when, selector, extra))
 
 
+def _name_of(spec: _Object, key: str) -> list[object]:
+    items = spec.data.get(key)
+    if not isinstance(items, list):
+        return []
+    return [item.get("name") if isinstance(item, Mapping) else None for item in items]
+
+
 def _template(o: _Object | None) -> PodTemplate | None:
     if o is None:
         return None
@@ -815,9 +822,9 @@ def _template(o: _Object | None) -> PodTemplate | None:
         ("termination_grace_period_seconds", "terminationGracePeriodSeconds"))}
     extra = spec.rest()
     if None in containers or None in init:
-        # Cross-container rules still run on the containers that did build.
-        o.c.problems.extend(p.under(o.path) for p in container_problems(containers, init)
-                            if "duplicate" in p.message)
+        # Unique names are still checked, on the names as written.
+        names = [_name_of(spec, "containers"), _name_of(spec, "initContainers")]
+        o.c.problems.extend(p.under(o.path) for p in duplicate_container_names(*names))
         return None
     if (None in volumes or None in tolerations or None in spreads
             or (security_obj is not None and security is None)):

@@ -109,29 +109,44 @@ class ConfigMapKeyRef:
         check.raise_if(found)
 
 
-FIELD_PATHS = ("metadata.name", "metadata.namespace", "metadata.uid", "spec.nodeName",
-               "spec.serviceAccountName", "status.hostIP", "status.hostIPs", "status.podIP",
-               "status.podIPs")
+ENV_FIELD_PATHS = ("metadata.name", "metadata.namespace", "metadata.uid", "spec.nodeName",
+                   "spec.serviceAccountName", "status.hostIP", "status.hostIPs", "status.podIP",
+                   "status.podIPs")
+"""Pod fields an environment variable may take (besides one label or annotation)."""
+
+VOLUME_FIELD_PATHS = ("metadata.name", "metadata.namespace", "metadata.uid", "metadata.labels",
+                      "metadata.annotations")
+"""Pod fields a downward-API volume file may hold (besides one label or annotation)."""
+
+
+def _one_key(path: str) -> bool:
+    return path.startswith(("metadata.labels['", "metadata.annotations['")) and path.endswith(
+        "']")
+
+
+def field_path_problems(path: object, allowed: tuple[str, ...]) -> list[Problem]:
+    """``fieldPath`` rules: env vars and volume files allow different pod fields."""
+    if isinstance(path, str) and (path in allowed or _one_key(path)):
+        return []
+    return [Problem("fieldPath", f"fieldPath {path!r} is not supported here",
+                    "use one of " + ", ".join(allowed)
+                    + ", metadata.labels['<key>'] or metadata.annotations['<key>']")]
 
 
 @attrs.frozen
 class FieldRef:
-    """``valueFrom.fieldRef``: a field of the pod (downward API)."""
+    """``fieldRef``: a field of the pod (downward API).
+
+    Which fields are allowed depends on the use: :class:`EnvVar` and
+    ``DownwardAPIFile`` check that.
+    """
 
     field_path: str
     api_version: str | None = None
 
     def __attrs_post_init__(self) -> None:
-        path = self.field_path
-        ok = path in FIELD_PATHS or (
-            isinstance(path, str) and path.startswith(("metadata.labels['",
-                                                       "metadata.annotations['"))
-            and path.endswith("']"))
-        if not ok:
-            check.raise_if([Problem("fieldPath", f"fieldPath {path!r} is not supported",
-                                    "use one of " + ", ".join(FIELD_PATHS)
-                                    + ", metadata.labels['<key>'] or "
-                                      "metadata.annotations['<key>']")])
+        check.raise_if(field_path_problems(self.field_path,
+                                           ENV_FIELD_PATHS + VOLUME_FIELD_PATHS))
 
 
 @attrs.frozen
@@ -158,6 +173,9 @@ class EnvVar:
 
     def __attrs_post_init__(self) -> None:
         found = check.env_var_name("name", self.name)
+        if isinstance(self.value_from, FieldRef):
+            found += [p.under("valueFrom.fieldRef") for p in field_path_problems(
+                self.value_from.field_path, ENV_FIELD_PATHS)]
         if self.value is not None:
             found += check.string("value", self.value)
             if self.value_from is not None:

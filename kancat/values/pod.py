@@ -196,20 +196,14 @@ def container_problems(containers: Sequence[Container | None],
     if not containers:
         found.append(Problem("spec.containers", "a pod needs at least one container",
                              "add the application container"))
-    seen: dict[str, str] = {}
+    found += duplicate_container_names([c.name if c else None for c in containers],
+                                       [c.name if c else None for c in init_containers])
     for field, group in (("spec.initContainers", init_containers),
                          ("spec.containers", containers)):
         for index, container in enumerate(group):
             if container is None:
                 continue
             where = f"{field}[{index}]"
-            if container.name in seen:
-                found.append(Problem(f"{where}.name",
-                                     f"duplicate container name {container.name!r} "
-                                     f"(also at {seen[container.name]})",
-                                     "give every container and init container its own name"))
-            else:
-                seen[container.name] = where
             if field == "spec.containers" and container.restart_policy is not None:
                 found.append(Problem(f"{where}.restartPolicy",
                                      "restartPolicy is only allowed on init containers",
@@ -227,3 +221,27 @@ def container_problems(containers: Sequence[Container | None],
                                              "to make it a native sidecar"))
     return found
 
+
+
+def duplicate_container_names(containers: Sequence[object],
+                              init_containers: Sequence[object]) -> list[Problem]:
+    """Container names are unique across init containers and containers.
+
+    Takes bare names (``None`` or a non-string is skipped), so the loader can run
+    the rule on containers that failed to build for other reasons.
+    """
+    found: list[Problem] = []
+    seen: dict[str, str] = {}
+    for field, names in (("spec.initContainers", init_containers),
+                         ("spec.containers", containers)):
+        for index, name in enumerate(names):
+            if not isinstance(name, str):
+                continue
+            where = f"{field}[{index}]"
+            if name in seen:
+                found.append(Problem(f"{where}.name",
+                                     f"duplicate container name {name!r} (also at {seen[name]})",
+                                     "give every container and init container its own name"))
+            else:
+                seen[name] = where
+    return found

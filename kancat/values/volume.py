@@ -17,7 +17,7 @@ from kancat.errors import Problem
 from kancat.values import _check as check
 from kancat.values._base import to_frozen, to_tuple
 from kancat.values._frozen import FrozenMap
-from kancat.values.container import FieldRef
+from kancat.values.container import VOLUME_FIELD_PATHS, FieldRef, field_path_problems
 from kancat.values.quantity import Quantity
 
 __all__ = [
@@ -130,6 +130,9 @@ class DownwardAPIFile:
     def __attrs_post_init__(self) -> None:
         found = _relative("path", self.path)
         found += _mode("mode", self.mode)
+        if self.field_ref is not None:
+            found += [p.under("fieldRef") for p in field_path_problems(
+                self.field_ref.field_path, VOLUME_FIELD_PATHS)]
         if (self.field_ref is None) == (self.resource_field_ref is None):
             found.append(Problem("fieldRef", "give exactly one of fieldRef and "
                                              "resourceFieldRef", "keep one of them"))
