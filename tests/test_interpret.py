@@ -127,9 +127,9 @@ def test_native_sidecars_need_kubernetes_1_29() -> None:
 
 
 def test_unknown_kubernetes_version_is_a_misuse() -> None:
-    with pytest.raises(InvalidArgument, match="1.19"):
+    with pytest.raises(InvalidArgument, match=r"1\.19"):
         to_manifests(production, kubernetes_version="1.19")
-    with pytest.raises(InvalidArgument, match="MAJOR.MINOR"):
+    with pytest.raises(InvalidArgument, match=r"MAJOR\.MINOR"):
         to_manifests(production, kubernetes_version="latest")
 
 
