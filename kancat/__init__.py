@@ -1,8 +1,8 @@
 """kancat: container orchestration as lawful, typed values.
 
-``import kancat`` is light: values and errors only (attrs and returns). YAML,
-the Kubernetes client and Hypothesis load only when an interpreter or the
-testing helpers are used.
+``import kancat`` is light: names load on first use (PEP 562), so a program that
+imports kancat pays only for what it touches, and PyYAML, the Kubernetes client
+and Hypothesis load only when an interpreter or the testing helpers are used.
 
 >>> from kancat import Container, Deployment, Service, to_yaml
 >>> web = Deployment.of("web", replicas=2, containers=[
@@ -11,54 +11,62 @@ testing helpers are used.
 apiVersion: apps/v1
 """
 
+import importlib
 from typing import TYPE_CHECKING, Any
 
-from kancat.errors import InvalidArgument, InvalidValue, Problem
-from kancat.values import (
-    ConfigMap,
-    Container,
-    Deployment,
-    EmptyDir,
-    EnvVar,
-    ImageRef,
-    KubeObject,
-    LabelSelector,
-    Namespace,
-    NetworkPolicy,
-    ObjectMeta,
-    PodDisruptionBudget,
-    PodTemplate,
-    Probe,
-    Quantity,
-    Resources,
-    Service,
-    StatefulSet,
-    Volume,
-    VolumeMount,
-)
-
 if TYPE_CHECKING:
+    from kancat.errors import InvalidArgument, InvalidValue, Problem
     from kancat.interpret.emit import to_json, to_manifests, to_yaml
     from kancat.interpret.load import load_yaml
+    from kancat.values import (
+        ConfigMap,
+        Container,
+        Deployment,
+        EmptyDir,
+        EnvVar,
+        ImageRef,
+        KubeObject,
+        LabelSelector,
+        Namespace,
+        NetworkPolicy,
+        ObjectMeta,
+        PodDisruptionBudget,
+        PodTemplate,
+        Probe,
+        Quantity,
+        Resources,
+        Service,
+        StatefulSet,
+        Volume,
+        VolumeMount,
+    )
 
 __version__ = "0.1.0"
 
-_LAZY = {
-    "to_yaml": "kancat.interpret.emit",
-    "to_json": "kancat.interpret.emit",
-    "to_manifests": "kancat.interpret.emit",
+_HOME = {
+    **dict.fromkeys(("InvalidArgument", "InvalidValue", "Problem"), "kancat.errors"),
+    **dict.fromkeys(("to_yaml", "to_json", "to_manifests"), "kancat.interpret.emit"),
     "load_yaml": "kancat.interpret.load",
+    **dict.fromkeys((
+        "ConfigMap", "Container", "Deployment", "EmptyDir", "EnvVar", "ImageRef", "KubeObject",
+        "LabelSelector", "Namespace", "NetworkPolicy", "ObjectMeta", "PodDisruptionBudget",
+        "PodTemplate", "Probe", "Quantity", "Resources", "Service", "StatefulSet", "Volume",
+        "VolumeMount"), "kancat.values"),
 }
 
 
 def __getattr__(name: str) -> Any:
-    """Interpreters load on first use, so ``import kancat`` does not import PyYAML."""
-    module = _LAZY.get(name)
-    if module is None:
+    """Load a public name from the module that defines it, on first use."""
+    home = _HOME.get(name)
+    if home is None:
         raise AttributeError(f"module 'kancat' has no attribute {name!r}")
-    import importlib
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value
 
-    return getattr(importlib.import_module(module), name)
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_HOME])
 
 
 __all__ = [

@@ -60,8 +60,7 @@ class Problem:
         return attrs.evolve(self, path=join_path(prefix, self.path))
 
     def __str__(self) -> str:
-        where = self.path or "(document)"
-        text = f"{where}: {self.message}"
+        text = f"{self.path}: {self.message}" if self.path else self.message
         return f"{text} ({self.hint})" if self.hint else text
 
 

@@ -225,3 +225,31 @@ def test_expose_targets_the_first_named_port() -> None:
     web = Deployment.of("web", containers=[Container.of("app", image="web:1",
                                                         ports={"http": 8080})])
     assert Service.expose(web, port=80).ports[0].target_port == "http"
+
+
+def test_a_key_given_twice_is_a_problem() -> None:
+    result = load_yaml("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n"
+                       "data:\n  x: '1'\n  x: '2'\n")
+    (problem,) = result.failure().problems
+    assert "duplicate key 'x'" in problem.message
+    assert "line 6" in problem.message
+
+
+def test_recursive_aliases_and_alias_bombs_are_problems() -> None:
+    recursive = load_yaml("a: &a [*a]\n")
+    assert "recursive alias" in recursive.failure().problems[0].message
+    lines = ["a0: &a0 [" + ",".join(["x"] * 10) + "]"] + [
+        f"a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 9)]
+    bomb = load_yaml("apiVersion: v1\nkind: Thing\nmetadata: {name: t}\n" + "\n".join(lines))
+    assert "beyond" in bomb.failure().problems[0].message
+    shared = load_yaml("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: &n cfg}\n"
+                       "data: {name: *n}\n")
+    assert shared.unwrap()[0].data["name"] == "cfg"
+
+
+def test_relaxed_env_var_names_need_kubernetes_1_32() -> None:
+    web = Deployment.of("web", containers=[Container.of("app", image="web:1",
+                                                        env={"1ST.PLACE": "gold"})])
+    validate_manifest(to_manifests(web)[0])
+    (problem,) = render(web, kubernetes_version="1.31").failure().problems
+    assert problem.path == "spec.template.spec.containers[0].env[0].name"

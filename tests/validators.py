@@ -34,6 +34,7 @@ import jsonschema
 import kubernetes_validate
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
 
 __all__ = [
     "SHARED_SCHEMAS",
@@ -67,14 +68,16 @@ def _is_crd_group(group: str) -> bool:
 _FORMATS = jsonschema.FormatChecker(formats=())
 
 
-@_FORMATS.checks("int32")
 def _int32(value: object) -> bool:
     return not isinstance(value, int) or isinstance(value, bool) or -(2**31) <= value < 2**31
 
 
-@_FORMATS.checks("int64")
 def _int64(value: object) -> bool:
     return not isinstance(value, int) or isinstance(value, bool) or -(2**63) <= value < 2**63
+
+
+_FORMATS.checks("int32")(_int32)
+_FORMATS.checks("int64")(_int64)
 
 
 # --- schema lookup -------------------------------------------------------------------------
@@ -137,12 +140,9 @@ def _crd_file(group: str, version: str, kind: str) -> Path:
 def _compile(schema: Mapping[str, Any], registry: Registry) -> Draft202012Validator:
     Draft202012Validator.check_schema(schema)
     resource: Resource[Any] = Resource.from_contents(schema,
-                                                     default_specification=_DRAFT_2020_12)
+                                                     default_specification=DRAFT202012)
     return Draft202012Validator(schema, registry=resource @ registry,
                                 format_checker=_FORMATS)
-
-
-_DRAFT_2020_12 = __import__("referencing.jsonschema").jsonschema.DRAFT202012
 
 
 @functools.cache
@@ -157,9 +157,9 @@ def _object_meta_validator(version: tuple[int, int]) -> Draft202012Validator:
 @functools.cache
 def _validator(version: tuple[int, int], api_version: str,
                kind: str) -> Draft202012Validator | None:
-    group, slash, _ = api_version.rpartition("/")
+    group, slash, group_version = api_version.rpartition("/")
     if slash and _is_crd_group(group):
-        path = _crd_file(group, api_version.rpartition("/")[2], kind)
+        path = _crd_file(group, group_version, kind)
         if not path.is_file():
             return None
         return _compile(json.loads(path.read_text()), Registry())
@@ -192,7 +192,7 @@ def _path(parts: Iterable[object]) -> str:
 
 
 def _message(error: jsonschema.ValidationError) -> str:
-    text = error.message
+    text = str(error.message)
     if len(text) > _MAX_MESSAGE:
         text = text[:_MAX_MESSAGE - 3] + "..."
     if error.context:

@@ -110,7 +110,20 @@ except AttributeError:  # PyYAML built without libyaml
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc]  # PyYAML's loaders are untyped
-    """YAML 1.1 as the API server reads it, but timestamps stay strings (as in JSON)."""
+    """YAML 1.1 as the API server reads it: timestamps stay strings (as in JSON), and a
+    key given twice in one mapping is an error (the API server's strict decoding
+    rejects it; PyYAML alone would silently keep the last value)."""
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        seen: set[str] = set()
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                if key_node.value in seen:
+                    raise yaml.constructor.ConstructorError(
+                        "while constructing a mapping", node.start_mark,
+                        f"found duplicate key {key_node.value!r}", key_node.start_mark)
+                seen.add(key_node.value)
+        return super().construct_mapping(node, deep)
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -126,6 +139,48 @@ def _construct_value(loader: Any, node: Any) -> str:
 
 _Loader.add_constructor("tag:yaml.org,2002:value", _construct_value)
 
+MAX_EXPANDED_NODES = 1_000_000
+"""Aliases may repeat a node, but a document may not expand beyond this many nodes."""
+
+
+class _AliasCheckingLoader(_Loader):
+    """For texts with anchors: refuse recursive aliases and alias bombs before
+    constructing anything (a few hundred bytes of nested aliases can otherwise
+    expand to billions of nodes)."""
+
+    def construct_document(self, node: Any) -> Any:
+        _expanded_size(node)
+        return super().construct_document(node)
+
+
+def _expanded_size(root: Any) -> int:
+    sizes: dict[int, int] = {}
+    on_path: set[int] = set()
+
+    def size(node: Any) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in on_path:
+            raise yaml.constructor.ConstructorError(
+                None, None, "found a recursive alias (a node that contains itself)",
+                node.start_mark)
+        on_path.add(key)
+        total = 1
+        if isinstance(node, yaml.SequenceNode):
+            total += sum(size(child) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            total += sum(size(k) + size(v) for k, v in node.value)
+        on_path.discard(key)
+        if total > MAX_EXPANDED_NODES:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"aliases expand the document beyond {MAX_EXPANDED_NODES} nodes",
+                node.start_mark)
+        sizes[key] = total
+        return total
+
+    return size(root)
+
 
 def load_yaml(text: str | bytes) -> Result[tuple[KubeObject, ...], InvalidValue]:
     """Load every document of a multi-document YAML (or JSON) text.
@@ -133,8 +188,9 @@ def load_yaml(text: str | bytes) -> Result[tuple[KubeObject, ...], InvalidValue]
     Malformed YAML is a problem at the document where it stands, not an exception.
     """
     documents: list[Any] = []
+    anchored = ("&" in text) if isinstance(text, str) else (b"&" in text)
     try:
-        for document in yaml.load_all(text, Loader=_Loader):
+        for document in yaml.load_all(text, Loader=_AliasCheckingLoader if anchored else _Loader):
             documents.append(document)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
@@ -143,6 +199,10 @@ def load_yaml(text: str | bytes) -> Result[tuple[KubeObject, ...], InvalidValue]
         return Failure(InvalidValue([Problem(
             "", f"malformed YAML: {where}{reason}",
             "fix the YAML syntax (indentation, quoting, ':' after keys)",
+            document=len(documents) + 1)]))
+    except RecursionError:
+        return Failure(InvalidValue([Problem(
+            "", "the YAML nests too deeply", "flatten the document",
             document=len(documents) + 1)]))
     except (UnicodeDecodeError, ValueError, TypeError) as error:
         return Failure(InvalidValue([Problem("", f"unreadable input: {error}",
@@ -572,7 +632,7 @@ def _container(o: _Object | None) -> Container | None:
                     "give the image to run, e.g. registry.example.com/shop/web:1.4.2")
     else:
         image = o.take(lambda: ImageRef.of(image_text) if isinstance(image_text, str)
-                       else ImageRef.of(str(image_text)))
+                       else ImageRef.of(str(image_text)), "image")
         if image is not None and not isinstance(image_text, str):
             o.c.problem(o.at("image"), "image must be a string", "quote the image reference")
             image = None
@@ -864,7 +924,7 @@ def _replicas_rule(collect: _Collect, replicas: Any) -> None:
 
     if replicas is not None:
         collect.problems.extend(_check.integer("spec.replicas", replicas, minimum=0,
-                                               what="replicas"))
+                                               maximum=2**31 - 1, what="replicas"))
 
 
 def _claim(o: _Object | None) -> PersistentVolumeClaimTemplate | None:

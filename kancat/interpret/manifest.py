@@ -67,6 +67,7 @@ from kancat.values import (
     TopologySpreadConstraint,
     Volume,
 )
+from kancat.values._check import portable_env_var_name
 from kancat.values._frozen import FrozenMap, thaw
 
 __all__ = ["DEFAULT_VERSION", "KubernetesVersion", "parse_version", "to_manifest"]
@@ -410,6 +411,21 @@ def _spread(constraint: TopologySpreadConstraint) -> dict[str, Any]:
     return out
 
 
+def _check_portable_env_names(pod: PodTemplate, version: KubernetesVersion) -> None:
+    """Before 1.32 environment variable names were C-identifier-like."""
+    problems = [
+        problem
+        for field, group in (("initContainers", pod.init_containers),
+                             ("containers", pod.containers))
+        for index, container in enumerate(group)
+        for number, var in enumerate(container.env)
+        for problem in portable_env_var_name(
+            f"spec.template.spec.{field}[{index}].env[{number}].name", var.name)
+    ]
+    if problems:
+        raise InvalidValue(problems)
+
+
 def _template(pod: PodTemplate, version: KubernetesVersion) -> dict[str, Any]:
     metadata: dict[str, Any] = {}
     if pod.labels:
@@ -427,6 +443,8 @@ def _template(pod: PodTemplate, version: KubernetesVersion) -> dict[str, Any]:
         spec["hostNetwork"] = pod.host_network
     if pod.security_context is not None:
         spec["securityContext"] = _pod_security(pod.security_context)
+    if version < (1, 32):
+        _check_portable_env_names(pod, version)
     if pod.init_containers:
         if version < (1, 29) and any(c.is_native_sidecar for c in pod.init_containers):
             raise InvalidValue([Problem(

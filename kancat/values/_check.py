@@ -19,7 +19,8 @@ _DNS1123_SUBDOMAIN = re.compile(
 _QUALIFIED_NAME = re.compile(r"([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]\Z")
 _LABEL_VALUE = re.compile(r"(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?\Z")
 _IANA_SVC_NAME = re.compile(r"[-a-z0-9]+\Z")
-_ENV_VAR_NAME = re.compile(r"[-._a-zA-Z][-._a-zA-Z0-9]*\Z")
+_ENV_VAR_NAME = re.compile(r"[ -<>-~]+\Z")  # printable ASCII but '=' (Kubernetes 1.32+)
+_C_IDENTIFIER_ENV_VAR_NAME = re.compile(r"[-._a-zA-Z][-._a-zA-Z0-9]*\Z")  # before 1.32
 _CONFIG_MAP_KEY = re.compile(r"[-._a-zA-Z0-9]+\Z")
 
 PROTOCOLS = ("TCP", "UDP", "SCTP")
@@ -168,18 +169,53 @@ def protocol(path: str, value: object) -> list[Problem]:
 
 
 def env_var_name(path: str, value: object) -> list[Problem]:
+    """Kubernetes 1.32 (RelaxedEnvironmentVariableValidation, on by default) takes any
+    printable ASCII but '='; :func:`portable_env_var_name` is the older, stricter rule."""
     if not isinstance(value, str) or not _ENV_VAR_NAME.match(value):
         return [Problem(path, f"environment variable name {_show(value)} is not valid",
-                        "use letters, digits, '_', '-' and '.', not starting with a digit "
+                        "use printable ASCII characters other than '=' "
                         "(e.g. 'LOG_LEVEL')")]
     return []
 
 
-def config_key(path: str, value: object) -> list[Problem]:
-    if not isinstance(value, str) or len(value) > 253 or not _CONFIG_MAP_KEY.match(value):
-        return [Problem(path, f"key {_show(value)} is not a valid ConfigMap/Secret key",
-                        "use at most 253 letters, digits, '-', '_' or '.'")]
+def portable_env_var_name(path: str, value: str) -> list[Problem]:
+    """The rule of Kubernetes before 1.32: ``[-._a-zA-Z][-._a-zA-Z0-9]*``."""
+    if not _C_IDENTIFIER_ENV_VAR_NAME.match(value):
+        return [Problem(path, f"environment variable name {value!r} needs Kubernetes 1.32+",
+                        "use letters, digits, '_', '-' and '.', not starting with a digit, "
+                        "or target Kubernetes 1.32 or newer")]
     return []
+
+
+def config_key(path: str, value: object) -> list[Problem]:
+    """A ConfigMap/Secret key: a file name in the mounted volume, so not '.', '..' nor
+    starting with '..' (the kubelet's atomic-writer uses those)."""
+    if (not isinstance(value, str) or len(value) > 253 or not _CONFIG_MAP_KEY.match(value)
+            or value == "." or value.startswith("..")):
+        return [Problem(path, f"key {_show(value)} is not a valid ConfigMap/Secret key",
+                        "use at most 253 letters, digits, '-', '_' or '.', other than '.' "
+                        "and not starting with '..'")]
+    return []
+
+
+STANDARD_CONTAINER_RESOURCES = ("cpu", "memory", "ephemeral-storage")
+
+
+def resource_name(path: str, value: object) -> list[Problem]:
+    """A container resource: cpu, memory, ephemeral-storage, hugepages-<size>, or an
+    extended resource with a domain prefix (e.g. ``nvidia.com/gpu``)."""
+    if isinstance(value, str) and (value in STANDARD_CONTAINER_RESOURCES
+                                   or value.startswith("hugepages-")):
+        return []
+    if isinstance(value, str) and "/" in value:
+        found = qualified_name(path, value, what="resource")
+        if not found and value.split("/")[0].endswith("kubernetes.io"):
+            found.append(Problem(path, f"resource {value!r} uses a reserved prefix",
+                                 "extended resources use your own domain, e.g. example.com/gpu"))
+        return found
+    return [Problem(path, f"resource {_show(value)} is not a container resource",
+                    "use cpu, memory, ephemeral-storage, hugepages-<size>, or an extended "
+                    "resource such as example.com/gpu")]
 
 
 def integer(path: str, value: object, *, minimum: int | None = None,

@@ -347,16 +347,22 @@ class Resources:
         found: list[Problem] = []
         for where, table in (("requests", self.requests), ("limits", self.limits)):
             for key, amount in table.items():
-                found += check.qualified_name(f"{where}[{key!r}]", key, what="resource")
+                found += check.resource_name(f"{where}[{key!r}]", key)
                 if amount.amount < 0:
                     found.append(Problem(f"{where}[{key!r}]", f"{key} {amount} is negative",
                                          "use a quantity of 0 or more"))
         for key, request in self.requests.items():
             limit = self.limits.get(key)
+            overcommittable = key in check.STANDARD_CONTAINER_RESOURCES
             if limit is not None and request.amount > limit.amount:
                 found.append(Problem(f"requests[{key!r}]",
                                      f"request {request} is above the limit {limit}",
                                      "raise the limit or lower the request"))
+            elif not overcommittable and (limit is None or request.amount != limit.amount):
+                found.append(Problem(f"requests[{key!r}]",
+                                     f"{key} cannot be overcommitted: its request must equal "
+                                     "its limit",
+                                     f"set limits[{key!r}] to {request}"))
         check.raise_if(found)
 
     @classmethod
@@ -489,6 +495,16 @@ class Container:
                              ("startupProbe", self.startup_probe)):
             if probe is None:
                 continue
+            if field != "readinessProbe" and probe.success_threshold not in (None, 1):
+                found.append(Problem(f"{field}.successThreshold",
+                                     f"successThreshold of a {field} must be 1, got "
+                                     f"{probe.success_threshold}",
+                                     "remove successThreshold or set it to 1"))
+            if field == "readinessProbe" and probe.termination_grace_period_seconds is not None:
+                found.append(Problem(f"{field}.terminationGracePeriodSeconds",
+                                     "a readiness probe never kills the container",
+                                     "remove terminationGracePeriodSeconds (it is for "
+                                     "liveness and startup probes)"))
             port = probe.port
             if isinstance(port, str) and port not in names:
                 found.append(Problem(f"{field}.{probe.handler_field}.port",

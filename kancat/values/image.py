@@ -13,7 +13,7 @@ The text is kept as written: ``nginx`` is not rewritten to ``docker.io/library/n
 'nginx@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'
 >>> ImageRef.parse("Shop/Web App:latest")
 <Failure: 1 problem:
-  image: 'Shop/Web App:latest' is not a valid image reference (lowercase the repository path; use [registry[:port]/]path[:tag][@sha256:<64 hex>], e.g. 'registry.example.com/shop/web:1.4.2')>
+  'Shop/Web App:latest' is not a valid image reference (lowercase the repository path; use [registry[:port]/]path[:tag][@sha256:<64 hex>], e.g. 'registry.example.com/shop/web:1.4.2')>
 """
 
 import re
@@ -32,11 +32,11 @@ _DOMAIN = re.compile(
 )
 _PATH_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*"
 _PATH = re.compile(rf"{_PATH_COMPONENT}(?:/{_PATH_COMPONENT})*\Z")
-_TAG = re.compile(r"[\w][\w.-]{0,127}\Z")
-_DIGEST = re.compile(
-    r"(?:sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128}"
-    r"|[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,})\Z"
-)
+_TAG = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}\Z")
+_DIGEST = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}\Z")
+_REGISTERED_DIGESTS = {"sha256": re.compile(r"[a-f0-9]{64}\Z"),
+                       "sha384": re.compile(r"[a-f0-9]{96}\Z"),
+                       "sha512": re.compile(r"[a-f0-9]{128}\Z")}
 _HINT = ("use [registry[:port]/]path[:tag][@sha256:<64 hex>], "
          "e.g. 'registry.example.com/shop/web:1.4.2'")
 
@@ -48,8 +48,11 @@ def _split(text: str) -> tuple[str | None, str, str | None, str | None] | str:
     if len(text) > 4096 or any(c.isspace() for c in text):
         return "lowercase the repository path" if text.lower() != text else "remove spaces"
     rest, at, digest = text.partition("@")
-    if at and not _DIGEST.match(digest):
-        return "a digest is algorithm:hex, e.g. sha256 followed by 64 lowercase hex digits"
+    if at:
+        algorithm, _, encoded = digest.partition(":")
+        strict = _REGISTERED_DIGESTS.get(algorithm)
+        if not _DIGEST.match(digest) or (strict is not None and not strict.match(encoded)):
+            return "a digest is algorithm:hex, e.g. sha256 followed by 64 lowercase hex digits"
     registry: str | None = None
     first, slash, remainder = rest.partition("/")
     if slash and (("." in first or ":" in first) or first == "localhost"
@@ -93,7 +96,7 @@ class ImageRef:
     def parse(cls, text: Any) -> Result["ImageRef", InvalidValue]:
         """Parse ``text``; the failure says which part is wrong and how to write it."""
         if not isinstance(text, str):
-            return Failure(InvalidValue([Problem("image", f"image must be a string, got "
+            return Failure(InvalidValue([Problem("", f"image must be a string, got "
                                                           f"{text!r}", _HINT)]))
         parts = _split(text)
         if isinstance(parts, str):
@@ -136,4 +139,4 @@ class ImageRef:
 
 
 def _problem(text: str, why: str) -> Problem:
-    return Problem("image", f"{text!r} is not a valid image reference", f"{why}; {_HINT}")
+    return Problem("", f"{text!r} is not a valid image reference", f"{why}; {_HINT}")

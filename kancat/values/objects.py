@@ -15,7 +15,14 @@ import attrs
 
 from kancat.errors import Problem
 from kancat.values import _check as check
-from kancat.values._base import check_types, to_frozen, to_str_map, to_str_tuple, to_tuple
+from kancat.values._base import (
+    Collect,
+    check_types,
+    to_frozen,
+    to_str_map,
+    to_str_tuple,
+    to_tuple,
+)
 from kancat.values._frozen import EMPTY, FrozenMap
 from kancat.values.meta import LabelSelector, ObjectMeta
 
@@ -30,6 +37,17 @@ __all__ = [
     "OpaqueObject",
     "PodDisruptionBudget",
 ]
+
+
+def _metadata(name: str, namespace: str | None, labels: Mapping[str, str] | None,
+              annotations: Mapping[str, str] | None = None) -> ObjectMeta:
+    """ObjectMeta for an ``of`` constructor: its problems reported under ``metadata``."""
+    collect = Collect()
+    meta = collect.take("metadata", lambda: ObjectMeta(name, namespace, to_str_map(labels),
+                                                       to_str_map(annotations)))
+    collect.raise_if_any()
+    assert meta is not None
+    return meta
 
 
 @attrs.frozen
@@ -57,7 +75,7 @@ class Namespace:
     @classmethod
     def of(cls, name: str, *, labels: Mapping[str, str] | None = None,
            annotations: Mapping[str, str] | None = None) -> "Namespace":
-        return cls(ObjectMeta(name, None, to_str_map(labels), to_str_map(annotations)))
+        return cls(_metadata(name, None, labels, annotations))
 
 
 @attrs.frozen
@@ -83,7 +101,8 @@ class ConfigMap:
             found.append(Problem(f"binaryData[{key!r}]", f"key {key!r} is also in data",
                                  "use each key in only one of data and binaryData"))
         found += check.boolean("immutable", self.immutable, what="immutable")
-        size = sum(len(k) + len(v) for t in (self.data, self.binary_data) for k, v in t.items())
+        size = sum(len(k) + len(v) for t in (self.data, self.binary_data) for k, v in t.items()
+                   if isinstance(v, str))
         if size > 1024 * 1024:
             found.append(Problem("data", f"the ConfigMap holds {size} bytes",
                                  "keep a ConfigMap under 1 MiB; mount large files otherwise"))
@@ -96,7 +115,7 @@ class ConfigMap:
     @classmethod
     def of(cls, name: str, data: Mapping[str, str], *, namespace: str | None = None,
            labels: Mapping[str, str] | None = None) -> "ConfigMap":
-        return cls(ObjectMeta(name, namespace, to_str_map(labels)), to_str_map(data))
+        return cls(_metadata(name, namespace, labels), to_str_map(data))
 
 
 _PERCENT = re.compile(r"[0-9]+%\Z")
@@ -145,8 +164,12 @@ class PodDisruptionBudget:
     def of(cls, name: str, *, selector: Mapping[str, str], min_available: int | str | None = None,
            max_unavailable: int | str | None = None,
            namespace: str | None = None) -> "PodDisruptionBudget":
-        return cls(ObjectMeta(name, namespace), LabelSelector(to_str_map(selector)),
-                   min_available, max_unavailable)
+        collect = Collect()
+        selected = collect.take("spec.selector", lambda: LabelSelector(to_str_map(selector)))
+        meta = collect.take("metadata", lambda: ObjectMeta(name, namespace))
+        collect.raise_if_any()
+        assert meta is not None and selected is not None
+        return cls(meta, selected, min_available, max_unavailable)
 
 
 @attrs.frozen

@@ -9,7 +9,7 @@ workloads prefix them with ``spec.template``.
 Traceback (most recent call last):
 ...
 kancat.errors.InvalidValue: 1 problem:
-  spec.containers[1].name: duplicate container name 'app' (also at spec.containers[0]) (give every container and init container its own name)
+  spec.containers[1].name: duplicate container name 'app' (already used by containers[0]) (give every container and init container its own name)
 """
 
 from collections.abc import Iterable, Mapping, Sequence
@@ -232,15 +232,15 @@ def duplicate_container_names(containers: Sequence[object],
     """
     found: list[Problem] = []
     seen: dict[str, str] = {}
-    for field, names in (("spec.initContainers", init_containers),
-                         ("spec.containers", containers)):
+    for field, names in (("initContainers", init_containers), ("containers", containers)):
         for index, name in enumerate(names):
             if not isinstance(name, str):
                 continue
             where = f"{field}[{index}]"
             if name in seen:
-                found.append(Problem(f"{where}.name",
-                                     f"duplicate container name {name!r} (also at {seen[name]})",
+                found.append(Problem(f"spec.{where}.name",
+                                     f"duplicate container name {name!r} (already used by "
+                                     f"{seen[name]})",
                                      "give every container and init container its own name"))
             else:
                 seen[name] = where

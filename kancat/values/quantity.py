@@ -11,7 +11,7 @@ True
 '1.5'
 >>> Quantity.parse("12 apples")
 <Failure: 1 problem:
-  quantity: '12 apples' is not a Kubernetes quantity (write a number with an optional suffix such as 100m, 0.5, 128Mi or 1G)>
+  '12 apples' is not a Kubernetes quantity (write a number with an optional suffix such as 100m, 0.5, 128Mi or 1G)>
 """
 
 import re
@@ -26,8 +26,8 @@ from kancat.errors import InvalidValue, Problem
 __all__ = ["Quantity"]
 
 _QUANTITY = re.compile(
-    r"([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))"
-    r"(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?\Z"
+    r"([+-]?(?:[0-9]{1,64}(?:\.[0-9]{0,64})?|\.[0-9]{1,64}))"
+    r"(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?[0-9]{1,3})?\Z"
 )
 _SUFFIX: Final[dict[str, Fraction]] = {
     "": Fraction(1),
@@ -45,12 +45,15 @@ def _amount(text: str) -> Fraction | None:
         return None
     number, suffix = match.group(1), match.group(2) or ""
     if suffix[:1] in ("e", "E"):
-        return Fraction(number) * Fraction(10) ** int(suffix[1:])
+        exponent = int(suffix[1:])
+        if not -9 <= exponent <= 18:  # the range of the suffixes n..E; beyond it is no quantity
+            return None
+        return Fraction(number) * Fraction(10) ** exponent
     return Fraction(number) * _SUFFIX[suffix]
 
 
 def _problem(text: object) -> Problem:
-    return Problem("quantity", f"{text!r} is not a Kubernetes quantity",
+    return Problem("", f"{text!r} is not a Kubernetes quantity",
                    "write a number with an optional suffix such as 100m, 0.5, 128Mi or 1G")
 
 

@@ -14,6 +14,7 @@ by port *and* protocol, and some API servers reject a port without it.
 """
 
 from collections.abc import Iterable, Mapping
+from functools import partial
 from typing import Any, ClassVar
 
 import attrs
@@ -21,7 +22,14 @@ from returns.result import Result
 
 from kancat.errors import InvalidValue, Problem
 from kancat.values import _check as check
-from kancat.values._base import as_result, check_types, to_frozen, to_str_map, to_tuple
+from kancat.values._base import (
+    Collect,
+    as_result,
+    check_types,
+    to_frozen,
+    to_str_map,
+    to_tuple,
+)
 from kancat.values._frozen import EMPTY, FrozenMap
 from kancat.values.meta import ObjectMeta
 from kancat.values.workloads import Deployment, StatefulSet
@@ -114,11 +122,15 @@ class Service:
            type: str | None = None, namespace: str | None = None,
            labels: Mapping[str, str] | None = None) -> "Service":
         """A Service; ``ports`` may map names to port numbers (target = same name)."""
-        port_list = (tuple(ServicePort(number, target_port=port_name, name=port_name)
-                           for port_name, number in ports.items())
+        collect = Collect()
+        meta = collect.take("metadata", lambda: ObjectMeta(name, namespace, to_str_map(labels)))
+        port_list = (tuple(collect.take(f"spec.ports[{index}]", partial(
+                               ServicePort, number, target_port=port_name, name=port_name))
+                           for index, (port_name, number) in enumerate(ports.items()))
                      if isinstance(ports, Mapping) else tuple(ports))
-        return cls(ObjectMeta(name, namespace, to_str_map(labels)), port_list,
-                   to_str_map(selector), type)
+        collect.raise_if_any()
+        assert meta is not None
+        return cls(meta, port_list, to_str_map(selector), type)
 
     @classmethod
     def headless(cls, name: str, *, selector: Mapping[str, str],

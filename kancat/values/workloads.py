@@ -10,7 +10,7 @@
   spec.replicas: replicas must be >= 0, got -1 (use 0 or more)>
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar
 
 import attrs
@@ -19,6 +19,7 @@ from returns.result import Result
 from kancat.errors import InvalidValue, Problem
 from kancat.values import _check as check
 from kancat.values._base import (
+    Collect,
     as_result,
     check_types,
     to_frozen,
@@ -38,11 +39,34 @@ __all__ = ["Deployment", "PersistentVolumeClaimTemplate", "StatefulSet"]
 ACCESS_MODES = ("ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod")
 
 
+def _replicas_problems(replicas: object) -> list[Problem]:
+    if replicas is None:
+        return []
+    return check.integer("spec.replicas", replicas, minimum=0, maximum=2**31 - 1,
+                         what="replicas")
+
+
+def _parts(name: str, namespace: str | None, pod_labels: FrozenMap[str],
+           annotations: Mapping[str, str] | None, replicas: object,
+           build_template: "Callable[[], PodTemplate]",
+           ) -> tuple[ObjectMeta, PodTemplate, LabelSelector]:
+    """Build a workload's metadata, template and selector, reporting every problem
+    of every part (and ``replicas``) under its path in the object."""
+    collect = Collect()
+    meta = collect.take("metadata", lambda: ObjectMeta(name, namespace, pod_labels,
+                                                       to_str_map(annotations)))
+    template = collect.take("spec.template", build_template)
+    selector = collect.take("spec.selector", lambda: LabelSelector(pod_labels))
+    if meta is None or template is None or selector is None:
+        collect.add(_replicas_problems(replicas))
+        collect.raise_if_any()
+    assert meta is not None and template is not None and selector is not None
+    return meta, template, selector
+
+
 def _workload_problems(metadata: ObjectMeta, replicas: object, selector: LabelSelector,
                        template: PodTemplate, claim_names: Iterable[str] = ()) -> list[Problem]:
-    found: list[Problem] = []
-    if replicas is not None:
-        found += check.integer("spec.replicas", replicas, minimum=0, what="replicas")
+    found = _replicas_problems(replicas)
     if selector.is_empty:
         found.append(Problem("spec.selector", "the selector is empty",
                              "select the pods by the template's labels, e.g. app: <name>"))
@@ -91,12 +115,13 @@ class Deployment:
         """A Deployment whose pods carry ``labels`` (default ``{"app": name}``) and are
         selected by them."""
         pod_labels = to_str_map(labels if labels is not None else {"app": name})
-        meta = ObjectMeta(name, namespace, pod_labels, to_str_map(annotations))
-        template = PodTemplate.of(containers, init_containers=init_containers,
-                                  volumes=volumes, labels=pod_labels,
-                                  service_account_name=service_account_name,
-                                  security_context=security_context)
-        return cls(meta, template, LabelSelector(pod_labels), replicas)
+        meta, template, selector = _parts(
+            name, namespace, pod_labels, annotations, replicas,
+            lambda: PodTemplate.of(containers, init_containers=init_containers,
+                                   volumes=volumes, labels=pod_labels,
+                                   service_account_name=service_account_name,
+                                   security_context=security_context))
+        return cls(meta, template, selector, replicas)
 
     @classmethod
     def create(cls, name: str, **kwargs: Any) -> Result["Deployment", InvalidValue]:
@@ -193,11 +218,12 @@ class StatefulSet:
            security_context: PodSecurityContext | None = None) -> "StatefulSet":
         """A StatefulSet governed by the headless Service ``service_name``."""
         pod_labels = to_str_map(labels if labels is not None else {"app": name})
-        meta = ObjectMeta(name, namespace, pod_labels)
-        template = PodTemplate.of(containers, init_containers=init_containers,
-                                  volumes=volumes, labels=pod_labels,
-                                  security_context=security_context)
-        return cls(meta, template, LabelSelector(pod_labels), service_name, replicas,
+        meta, template, selector = _parts(
+            name, namespace, pod_labels, None, replicas,
+            lambda: PodTemplate.of(containers, init_containers=init_containers,
+                                   volumes=volumes, labels=pod_labels,
+                                   security_context=security_context))
+        return cls(meta, template, selector, service_name, replicas,
                    tuple(volume_claim_templates))
 
     @classmethod

@@ -1,0 +1,372 @@
+"""The ``kancat`` command line: ``kancat emit`` and ``kancat check``.
+
+``kancat emit [TARGET]`` writes the Kubernetes YAML (or JSON, or a kustomize
+directory) of a kancat value named ``package.module:attribute`` or
+``path/to/file.py:attribute``; ``kancat check FILE...`` validates Kubernetes YAML
+files and prints every problem, one per line, as ``FILE:DOC: Kind/name: path:
+message (hint)``.
+
+Exit codes: 0 success; 1 invalid values (every problem printed, nothing emitted);
+2 usage errors (bad arguments, a target that cannot be imported or emitted, an
+unreadable file).
+
+>>> print(format_problem(Problem("spec.replicas", "must be >= 0", "use 0 or more",
+...                              1, "Deployment/web")))
+Deployment/web: spec.replicas: must be >= 0 (use 0 or more)
+>>> print(format_problem(Problem("", "malformed YAML", document=2), file="app.yaml"))
+app.yaml:2: (document): malformed YAML
+"""
+
+import argparse
+import contextlib
+import importlib
+import importlib.machinery
+import importlib.util
+import itertools
+import os
+import re
+import sys
+import traceback
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from types import ModuleType
+from typing import Any, NoReturn
+
+from returns.result import Failure, Success
+
+from kancat import __version__
+from kancat.errors import InvalidArgument, InvalidValue, Problem
+from kancat.values import KubeObject
+
+__all__ = ["DEFAULT_TARGET", "format_problem", "main"]
+
+DEFAULT_TARGET = "kancat.examples:production"
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+_KANCAT_DIR = str(Path(__file__).resolve().parent)
+_module_numbers = itertools.count(1)
+
+
+# --- output -----------------------------------------------------------------------------------
+
+def format_problem(problem: Problem, *, file: str | None = None) -> str:
+    """One problem on one line: ``[FILE:DOC: ][Kind/name: ]path: message (hint)``.
+
+    With ``file`` the line starts with ``FILE:DOC:`` (DOC 1-based, 0 when the problem
+    is not in a document); ``Kind/name`` is left out when the problem names no object.
+    """
+    parts = [f"{file}:{problem.document or 0}:"] if file is not None else []
+    if problem.object:
+        parts.append(f"{problem.object}:")
+    parts.append(str(problem) if problem.path else f"(document): {problem}")
+    return " ".join(parts)
+
+
+def _err(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _report_invalid(error: InvalidValue, summary: str) -> int:
+    for problem in error.problems:
+        _err(format_problem(problem))
+    _err(f"kancat: {summary} ({_plural(len(error.problems), 'problem')})")
+    return EXIT_INVALID
+
+
+# --- targets ------------------------------------------------------------------------------------
+
+class _TargetError(Exception):
+    """The target cannot be imported or used (exit 2); ``str()`` is the message."""
+
+
+_IDENTIFIERS = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*")
+
+
+def _split_target(target: str) -> tuple[str, str]:
+    module, colon, attribute = target.rpartition(":")
+    if not colon or not module or not attribute:
+        raise _TargetError(f"kancat: bad target {target!r}: write package.module:attribute "
+                           "or path/to/file.py:attribute (e.g. kancat.examples:production)")
+    if not _IDENTIFIERS.fullmatch(attribute):
+        raise _TargetError(f"kancat: bad target {target!r}: {attribute!r} is not an "
+                           "attribute name (use name or name.inner)")
+    if not _is_path(module) and not _IDENTIFIERS.fullmatch(module):
+        raise _TargetError(f"kancat: bad target {target!r}: {module!r} is neither a module "
+                           "name (package.module) nor a path to a .py file")
+    return module, attribute
+
+
+def _is_path(module: str) -> bool:
+    return module.endswith(".py") or "/" in module or os.sep in module
+
+
+@contextlib.contextmanager
+def _on_sys_path(directory: str) -> Iterator[None]:
+    """``directory`` first on ``sys.path`` for the duration (so sibling imports work)."""
+    added = directory not in sys.path
+    if added:
+        sys.path.insert(0, directory)
+    try:
+        yield
+    finally:
+        if added:
+            with contextlib.suppress(ValueError):
+                sys.path.remove(directory)
+
+
+def _import_file(path_text: str, target: str) -> ModuleType:
+    path = Path(path_text)
+    if not path.is_file():
+        reason = "is a directory" if path.is_dir() else "no such file"
+        raise _TargetError(f"kancat: cannot import {target}: {path_text}: {reason}")
+    stem = re.sub(r"\W", "_", path.stem)
+    name = f"_kancat_target_{next(_module_numbers)}_{stem}"
+    loader = importlib.machinery.SourceFileLoader(name, str(path))
+    spec = importlib.util.spec_from_file_location(name, path, loader=loader)
+    assert spec is not None  # a loader was given, so a spec is always made
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # classes defined in it can find their module
+    try:
+        loader.exec_module(module)
+    except BaseException:
+        del sys.modules[name]
+        raise
+    return module
+
+
+def _import_module(name: str, target: str) -> ModuleType:
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as error:
+        missing = error.name or ""
+        if missing and (name == missing or name.startswith(missing + ".")):
+            raise _TargetError(f"kancat: cannot import {target}: no module named {missing!r} "
+                               "(is it installed, or are you in the directory that "
+                               "holds it?)") from None
+        raise
+
+
+def _resolve(root: Any, attribute: str, target: str) -> Any:
+    value = root
+    for depth, name in enumerate(attribute.split(".")):
+        try:
+            value = getattr(value, name)
+        except AttributeError:
+            owner = ".".join(attribute.split(".")[:depth]) or f"module {root.__name__!r}"
+            raise _TargetError(f"kancat: cannot import {target}: {owner} has no attribute "
+                               f"{name!r}") from None
+    return value
+
+
+def _where(error: BaseException) -> str:
+    """`` (raised at file:line)``: the user's line that raised, or that called into kancat."""
+    found: traceback.FrameSummary | None = None
+    for frame in traceback.extract_tb(error.__traceback__):
+        if frame.filename.startswith(_KANCAT_DIR):
+            if found is not None:
+                break  # the user's code called kancat, which raised
+        elif not frame.filename.startswith("<"):  # not importlib's frozen frames
+            found = frame
+    return f" (raised at {found.filename}:{found.lineno})" if found is not None else ""
+
+
+def _load_objects(target: str) -> list[KubeObject]:
+    """Import the target and flatten it with ``objects_of``.
+
+    Raises :class:`_TargetError` for every failure of the user's code or of the target
+    itself, except :class:`InvalidValue`, which is passed on (exit 1, not 2).
+    """
+    from kancat.interpret.emit import objects_of
+
+    module_name, attribute = _split_target(target)
+    directory = (str(Path(module_name).resolve().parent) if _is_path(module_name)
+                 else os.getcwd())
+    # Everything below runs the user's code (the import, attribute properties, a
+    # generator or an objects() method), so any exception it raises is reported as
+    # one line, never a traceback.
+    with _on_sys_path(directory):
+        try:
+            module = (_import_file(module_name, target) if _is_path(module_name)
+                      else _import_module(module_name, target))
+            value = _resolve(module, attribute, target)
+            return objects_of(value)
+        except (_TargetError, InvalidValue):
+            raise
+        except InvalidArgument as error:
+            raise _TargetError(f"kancat: {target} cannot be emitted: {error}") from None
+        except Exception as error:
+            raise _TargetError(f"kancat: cannot import {target}: {type(error).__name__}: "
+                               f"{error}{_where(error)}") from None
+
+
+# --- commands ----------------------------------------------------------------------------------
+
+def _emit(args: argparse.Namespace) -> int:
+    from kancat.interpret.emit import render, write_directory
+    from kancat.interpret.manifest import parse_version
+
+    try:
+        version = parse_version(args.kubernetes_version)
+    except InvalidArgument as error:
+        _err(f"kancat: {error}")
+        return EXIT_USAGE
+    target: str = args.target
+    try:
+        objects = _load_objects(target)
+    except _TargetError as error:
+        _err(str(error))
+        return EXIT_USAGE
+    except InvalidValue as error:
+        return _report_invalid(error, f"{target} raised an invalid value{_where(error)}; "
+                                      "nothing emitted")
+    if args.output is None:
+        rendered = render(objects, format=args.format, kubernetes_version=version)
+        if isinstance(rendered, Failure):
+            return _report_invalid(rendered.failure(), f"cannot emit {target}; nothing emitted")
+        sys.stdout.write(rendered.unwrap())
+        return EXIT_OK
+    try:
+        written = write_directory(objects, args.output, format=args.format,
+                                  kubernetes_version=version)
+    except OSError as error:
+        _err(f"kancat: cannot write {args.output}: {error.strerror or error}")
+        return EXIT_USAGE
+    if isinstance(written, Failure):  # nothing was written
+        return _report_invalid(written.failure(), f"cannot emit {target}; nothing written")
+    for path in written.unwrap():
+        _err(str(path))
+    return EXIT_OK
+
+
+def _read(name: str) -> str:
+    """The text of a file (``-``: standard input); raises OSError or UnicodeDecodeError."""
+    if name == "-":
+        buffer = getattr(sys.stdin, "buffer", None)
+        if buffer is None:  # a text stream without bytes underneath (e.g. io.StringIO)
+            return sys.stdin.read()
+        data: bytes = buffer.read()
+    else:
+        data = Path(name).read_bytes()
+    return data.decode("utf-8-sig")
+
+
+def _unreadable_reason(error: OSError | UnicodeDecodeError) -> str:
+    if isinstance(error, UnicodeDecodeError):
+        return (f"not UTF-8 text (byte 0x{error.object[error.start]:02x} at offset "
+                f"{error.start})")
+    return error.strerror or str(error)
+
+
+def _check(args: argparse.Namespace) -> int:
+    from kancat.interpret.load import load_yaml
+
+    problems = objects = checked = unreadable = 0
+    files_with_problems = 0
+    for name in args.files:
+        shown = "<stdin>" if name == "-" else name
+        try:
+            text = _read(name)
+        except (OSError, UnicodeDecodeError) as error:
+            _err(f"kancat: cannot read {shown}: {_unreadable_reason(error)}")
+            unreadable += 1
+            continue
+        checked += 1
+        result = load_yaml(text)
+        if isinstance(result, Success):
+            objects += len(result.unwrap())
+            continue
+        found = result.failure().problems
+        files_with_problems += 1
+        problems += len(found)
+        for problem in found:
+            print(format_problem(problem, file=shown))
+    parts = []
+    if problems:
+        of = f" of {checked}" if files_with_problems < checked else ""
+        parts.append(f"{_plural(problems, 'problem')} in {files_with_problems}{of} "
+                     f"file{'' if checked == 1 else 's'}")
+    elif checked:
+        ok = "ok: " if not unreadable else "no problems: "
+        parts.append(f"{ok}{_plural(objects, 'object')} in {_plural(checked, 'file')}")
+    if unreadable:
+        parts.append(f"{_plural(unreadable, 'file')} unreadable")
+    _err("; ".join(parts))
+    if unreadable:
+        return EXIT_USAGE
+    return EXIT_INVALID if problems else EXIT_OK
+
+
+# --- arguments -----------------------------------------------------------------------------------
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="kancat",
+        description="Typed functional Kubernetes values: emit them as manifests, or check "
+                    "Kubernetes YAML.",
+        epilog="Exit codes: 0 success, 1 invalid values (every problem is printed), "
+               "2 usage errors or unreadable input.")
+    parser.add_argument("--version", action="version", version=f"kancat {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    emit = commands.add_parser(
+        "emit", help="write the manifests of a kancat value",
+        description="Write the Kubernetes manifests of a kancat value: YAML or JSON on "
+                    "standard output, or with -o a directory of one file per object plus "
+                    "kustomization.yaml (for kubectl kustomize / kubectl apply -k).")
+    emit.add_argument("target", nargs="?", default=DEFAULT_TARGET, metavar="TARGET",
+                      help="package.module:attribute or path/to/file.py:attribute naming a "
+                           "value, a list of values, or an object with objects() "
+                           f"(default: {DEFAULT_TARGET})")
+    emit.add_argument("-o", "--output", metavar="DIR",
+                      help="write a kustomize directory instead of standard output; the "
+                           "written paths are printed on standard error")
+    emit.add_argument("--format", choices=("yaml", "json"), default="yaml",
+                      help="yaml (default): multi-document YAML; json: one object, or a "
+                           "v1 List of several")
+    emit.add_argument("--kubernetes-version", metavar="X.Y", default="1.32",
+                      help="emit for this Kubernetes version, 1.20 to 1.37 (default: 1.32)")
+    emit.set_defaults(run=_emit)
+
+    check = commands.add_parser(
+        "check", help="validate Kubernetes YAML files",
+        description="Load Kubernetes YAML (or JSON) files and print every problem on "
+                    "standard output as FILE:DOC: Kind/name: path: message (hint); a "
+                    "summary goes to standard error.")
+    check.add_argument("files", nargs="+", metavar="FILE",
+                       help="a YAML or JSON file; - reads standard input")
+    check.set_defaults(run=_check)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line with ``argv`` (default ``sys.argv[1:]``); returns the exit code."""
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:  # --help, --version, or a usage error
+        status = exit_.code
+        return status if isinstance(status, int) else (EXIT_OK if status is None else EXIT_USAGE)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        code: int = args.run(args)
+    except BrokenPipeError:
+        # The reader went away (e.g. `kancat emit | head`): stop quietly, and keep
+        # Python from complaining again when it flushes stdout at exit.
+        with contextlib.suppress(OSError, ValueError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_INVALID
+    return code
