@@ -52,17 +52,52 @@ except AttributeError:  # PyYAML built without libyaml: same output, slower
     _BaseDumper = yaml.SafeDumper
 
 
+_STR, _INT, _BOOL, _NULL = (f"tag:yaml.org,2002:{t}" for t in ("str", "int", "bool", "null"))
+_MAP, _SEQ = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+_RESOLVED: dict[tuple[str, tuple[bool, bool]], str] = {}
+
+
 class _Dumper(_BaseDumper):  # type: ignore[misc]  # PyYAML's dumpers are untyped
-    """The libyaml dumper, writing multi-line strings as literal blocks."""
+    """The libyaml dumper, writing multi-line strings as literal blocks.
 
+    Manifests are plain JSON-like trees (dict, list, str, int, bool, None, float), so
+    the representer takes a direct path for those types and never looks for shared
+    objects (a manifest has no aliases); the YAML 1.1 tag of each scalar is resolved
+    once per distinct text. The output is byte-for-byte what PyYAML's SafeRepresenter
+    gives (``tests/test_interpret.py`` compares them).
+    """
 
-def _represent_str(dumper: Any, data: str) -> Any:
-    if "\n" in data:
-        return dumper.represent_scalar("tag:yaml.org,2002:str", data, style="|")
-    return dumper.represent_scalar("tag:yaml.org,2002:str", data)
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
 
+    def represent_data(self, data: Any) -> Any:
+        kind = type(data)
+        if kind is str:
+            return yaml.ScalarNode(_STR, data, style="|" if "\n" in data else None)
+        if kind is dict:
+            pairs = [(self.represent_data(k), self.represent_data(v)) for k, v in data.items()]
+            return yaml.MappingNode(_MAP, pairs, flow_style=self.default_flow_style)
+        if kind is list:
+            items = [self.represent_data(item) for item in data]
+            return yaml.SequenceNode(_SEQ, items, flow_style=self.default_flow_style)
+        if kind is int:
+            return yaml.ScalarNode(_INT, str(data))
+        if kind is bool:
+            return yaml.ScalarNode(_BOOL, "true" if data else "false")
+        if data is None:
+            return yaml.ScalarNode(_NULL, "null")
+        return super().represent_data(data)
 
-_Dumper.add_representer(str, _represent_str)
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is not yaml.ScalarNode:
+            return super().resolve(kind, value, implicit)
+        key = (value, implicit)
+        tag = _RESOLVED.get(key)
+        if tag is None:
+            tag = super().resolve(kind, value, implicit)
+            if len(_RESOLVED) < 65536:  # the tag depends only on the text: safe to keep
+                _RESOLVED[key] = tag
+        return tag
 
 
 @runtime_checkable

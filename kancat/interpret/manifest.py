@@ -112,9 +112,9 @@ def _meta(meta: ObjectMeta) -> dict[str, Any]:
     if meta.namespace is not None:
         out["namespace"] = meta.namespace
     if meta.labels:
-        out["labels"] = dict(meta.labels)
+        out["labels"] = meta.labels.as_dict()
     if meta.annotations:
-        out["annotations"] = dict(meta.annotations)
+        out["annotations"] = meta.annotations.as_dict()
     if meta.extra:
         _merge(out, meta.extra)
     return out
@@ -123,7 +123,7 @@ def _meta(meta: ObjectMeta) -> dict[str, Any]:
 def _selector(selector: LabelSelector) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if selector.match_labels:
-        out["matchLabels"] = dict(selector.match_labels)
+        out["matchLabels"] = selector.match_labels.as_dict()
     if selector.match_expressions:
         out["matchExpressions"] = [
             {"key": e.key, "operator": e.operator, "values": list(e.values)} if e.values
@@ -429,9 +429,9 @@ def _check_portable_env_names(pod: PodTemplate, version: KubernetesVersion) -> N
 def _template(pod: PodTemplate, version: KubernetesVersion) -> dict[str, Any]:
     metadata: dict[str, Any] = {}
     if pod.labels:
-        metadata["labels"] = dict(pod.labels)
+        metadata["labels"] = pod.labels.as_dict()
     if pod.annotations:
-        metadata["annotations"] = dict(pod.annotations)
+        metadata["annotations"] = pod.annotations.as_dict()
     if pod.metadata_extra:
         _merge(metadata, pod.metadata_extra)
     spec: dict[str, Any] = {}
@@ -457,7 +457,7 @@ def _template(pod: PodTemplate, version: KubernetesVersion) -> dict[str, Any]:
     if pod.volumes:
         spec["volumes"] = [_volume(v) for v in pod.volumes]
     if pod.node_selector:
-        spec["nodeSelector"] = dict(pod.node_selector)
+        spec["nodeSelector"] = pod.node_selector.as_dict()
     if pod.affinity:
         spec["affinity"] = thaw(pod.affinity)
     if pod.tolerations:
@@ -487,7 +487,7 @@ def _deployment(value: Deployment, version: KubernetesVersion) -> dict[str, Any]
 def _claim(claim: PersistentVolumeClaimTemplate) -> dict[str, Any]:
     metadata: dict[str, Any] = {"name": claim.name}
     if claim.labels:
-        metadata["labels"] = dict(claim.labels)
+        metadata["labels"] = claim.labels.as_dict()
     if claim.metadata_extra:
         _merge(metadata, claim.metadata_extra)
     spec: dict[str, Any] = {"accessModes": list(claim.access_modes)}
@@ -524,7 +524,7 @@ def _service(value: Service, version: KubernetesVersion) -> dict[str, Any]:
     if value.cluster_ip is not None:
         spec["clusterIP"] = value.cluster_ip
     if value.selector:
-        spec["selector"] = dict(value.selector)
+        spec["selector"] = value.selector.as_dict()
     if value.ports:
         ports = []
         for port in value.ports:
@@ -552,9 +552,9 @@ def _configmap(value: ConfigMap, version: KubernetesVersion) -> dict[str, Any]:
     out: dict[str, Any] = {"apiVersion": "v1", "kind": "ConfigMap",
                            "metadata": _meta(value.metadata)}
     if value.data:
-        out["data"] = dict(value.data)
+        out["data"] = value.data.as_dict()
     if value.binary_data:
-        out["binaryData"] = dict(value.binary_data)
+        out["binaryData"] = value.binary_data.as_dict()
     if value.immutable is not None:
         out["immutable"] = value.immutable
     return _merge(out, value.extra) if value.extra else out

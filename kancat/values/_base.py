@@ -1,12 +1,13 @@
 """Plumbing shared by the value classes: converters and problem collection."""
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, TypeVar
-
-from returns.result import Failure, Result, Success
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from kancat.errors import InvalidArgument, InvalidValue, Problem
 from kancat.values._frozen import EMPTY, FrozenMap, freeze
+
+if TYPE_CHECKING:
+    from returns.result import Result
 
 _T = TypeVar("_T")
 
@@ -26,10 +27,10 @@ def to_str_tuple(items: Iterable[str]) -> tuple[str, ...]:
 
 def to_frozen(data: Mapping[str, Any] | None) -> FrozenMap[Any]:
     """Converter: a mapping to a deep-frozen :class:`FrozenMap`."""
-    if data is None or (isinstance(data, FrozenMap) and not data):
+    if data is None or data is EMPTY:
         return EMPTY
-    if isinstance(data, FrozenMap):
-        return data
+    if type(data) is FrozenMap:
+        return data if data else EMPTY
     if not isinstance(data, Mapping):
         raise InvalidArgument(f"expected a mapping, got {type(data).__name__} {data!r:.60}")
     result: FrozenMap[Any] = freeze(data)
@@ -86,8 +87,10 @@ class Collect:
             raise InvalidValue(self.problems)
 
 
-def as_result(build: Callable[[], _T]) -> Result[_T, InvalidValue]:
+def as_result(build: Callable[[], _T]) -> "Result[_T, InvalidValue]":
     """Run a raising constructor and return its outcome as a ``Result``."""
+    from returns.result import Failure, Success  # not at import: `import kancat` stays light
+
     try:
         return Success(build())
     except InvalidValue as error:

@@ -5,11 +5,13 @@ constructor can report *all* problems at once. The regular expressions are those
 of ``k8s.io/apimachinery/pkg/util/validation``.
 """
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from kancat.errors import InvalidValue, Problem
+from kancat.values._frozen import FrozenMap
 
 _DNS1123_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?\Z")
 _DNS1035_LABEL = re.compile(r"[a-z]([-a-z0-9]*[a-z0-9])?\Z")
@@ -18,7 +20,8 @@ _DNS1123_SUBDOMAIN = re.compile(
 )
 _QUALIFIED_NAME = re.compile(r"([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]\Z")
 _LABEL_VALUE = re.compile(r"(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?\Z")
-_IANA_SVC_NAME = re.compile(r"[-a-z0-9]+\Z")
+# At most 15 (checked apart), at least one letter, no leading, trailing or double '-'.
+_IANA_SVC_NAME = re.compile(r"(?=[a-z0-9-]*[a-z])[a-z0-9]+(-[a-z0-9]+)*\Z")
 _ENV_VAR_NAME = re.compile(r"[ -<>-~]+\Z")  # printable ASCII but '=' (Kubernetes 1.32+)
 _C_IDENTIFIER_ENV_VAR_NAME = re.compile(r"[-._a-zA-Z][-._a-zA-Z0-9]*\Z")  # before 1.32
 _CONFIG_MAP_KEY = re.compile(r"[-._a-zA-Z0-9]+\Z")
@@ -37,8 +40,20 @@ def raise_if(problems: Sequence[Problem]) -> None:
         raise InvalidValue(problems)
 
 
+@functools.lru_cache(maxsize=8192)
+def _is_dns_label(value: str) -> bool:
+    return len(value) <= 63 and _DNS1123_LABEL.match(value) is not None
+
+
+@functools.lru_cache(maxsize=8192)
+def _is_dns_subdomain(value: str) -> bool:
+    return len(value) <= 253 and _DNS1123_SUBDOMAIN.match(value) is not None
+
+
 def dns_label(path: str, value: object, *, what: str = "name") -> list[Problem]:
     """An RFC 1123 label: lowercase alphanumerics and '-', at most 63 characters."""
+    if type(value) is str and _is_dns_label(value):
+        return []
     if not isinstance(value, str):
         return [Problem(path, f"{what} must be a string, got {_show(value)}", "quote it")]
     if len(value) > 63:
@@ -65,6 +80,8 @@ def dns1035_label(path: str, value: object, *, what: str = "name") -> list[Probl
 
 def dns_subdomain(path: str, value: object, *, what: str = "name") -> list[Problem]:
     """An RFC 1123 subdomain: dot-separated labels, at most 253 characters."""
+    if type(value) is str and _is_dns_subdomain(value):
+        return []
     if not isinstance(value, str):
         return [Problem(path, f"{what} must be a string, got {_show(value)}", "quote it")]
     if len(value) > 253:
@@ -96,8 +113,23 @@ def qualified_name(path: str, key: object, *, what: str) -> list[Problem]:
     return found
 
 
+@functools.lru_cache(maxsize=4096)
+def _valid_labels(value: FrozenMap[Any]) -> bool:
+    return not _label_problems("", value)
+
+
 def labels(path: str, value: Mapping[Any, Any]) -> list[Problem]:
-    """Label keys are qualified names; values at most 63 characters of ``[-A-Za-z0-9_.]``."""
+    """Label keys are qualified names; values at most 63 characters of ``[-A-Za-z0-9_.]``.
+
+    The same label maps recur in metadata, selectors and templates: a frozen map
+    found valid once is not checked again.
+    """
+    if not value or (type(value) is FrozenMap and _valid_labels(value)):
+        return []
+    return _label_problems(path, value)
+
+
+def _label_problems(path: str, value: Mapping[Any, Any]) -> list[Problem]:
     found: list[Problem] = []
     for key, text in value.items():
         at = f"{path}[{key!r}]" if isinstance(key, str) else path
@@ -147,9 +179,7 @@ def port_name(path: str, value: object) -> list[Problem]:
         return [Problem(path, f"port name must be a string, got {_show(value)}", "quote it")]
     fix = ("use at most 15 lowercase letters, digits and '-', with at least one letter "
            "and no leading, trailing or double '-' (e.g. 'http')")
-    if (len(value) > 15 or not _IANA_SVC_NAME.match(value) or "--" in value
-            or value.startswith("-") or value.endswith("-")
-            or not any(c.isalpha() for c in value)):
+    if len(value) > 15 or not _IANA_SVC_NAME.match(value):
         return [Problem(path, f"port name {_show(value)} is not an IANA service name", fix)]
     return []
 

@@ -15,7 +15,7 @@ FrozenMap({'a': None, 'b': (1, FrozenMap({'c': 2}))})
 True
 """
 
-from collections.abc import Iterator, Mapping
+from collections.abc import ItemsView, Iterator, KeysView, Mapping, ValuesView
 from typing import Any, TypeAlias, TypeVar, final
 
 __all__ = ["EMPTY", "FrozenJSON", "FrozenMap", "freeze", "thaw"]
@@ -48,6 +48,26 @@ class FrozenMap(Mapping[str, _V_co]):
 
     def __len__(self) -> int:
         return len(self._items)
+
+    # Forwarded to the dict: the Mapping mixins would go through __getitem__ one key at
+    # a time, and these run on every emission.
+    def __bool__(self) -> bool:
+        return bool(self._items)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._items
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._items.get(key, default)
+
+    def keys(self) -> KeysView[str]:
+        return self._items.keys()
+
+    def values(self) -> ValuesView[_V_co]:
+        return self._items.values()
+
+    def items(self) -> ItemsView[str, _V_co]:
+        return self._items.items()
 
     def __hash__(self) -> int:
         if self._hash is None:

@@ -14,11 +14,9 @@ kancat.errors.InvalidValue: 2 problems:
 """
 
 from collections.abc import Iterable, Mapping
-from functools import partial
-from typing import Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import attrs
-from returns.result import Result
 
 from kancat.errors import InvalidValue, Problem
 from kancat.values import _check as check
@@ -33,6 +31,9 @@ from kancat.values._base import (
 from kancat.values._frozen import EMPTY, FrozenMap
 from kancat.values.image import ImageRef
 from kancat.values.quantity import Quantity
+
+if TYPE_CHECKING:
+    from returns.result import Result
 
 __all__ = [
     "Capabilities",
@@ -319,11 +320,15 @@ def _quantities(data: Mapping[str, "Quantity | str | int | float"] | None) -> Fr
         return EMPTY
     if isinstance(data, FrozenMap) and all(isinstance(v, Quantity) for v in data.values()):
         return data
-    collect = Collect()
-    result = {k: collect.take(f"[{k!r}]", lambda v=v: Quantity.of(v))  # type: ignore[misc]
-              for k, v in data.items()}
-    collect.raise_if_any()
-    return FrozenMap(result)  # type: ignore[arg-type]
+    result: dict[str, Quantity] = {}
+    problems: list[Problem] = []
+    for key, value in data.items():
+        try:
+            result[key] = Quantity.of(value)
+        except InvalidValue as error:
+            problems.extend(p.under(f"[{key!r}]") for p in error.problems)
+    check.raise_if(problems)
+    return FrozenMap(result)
 
 
 @attrs.frozen
@@ -348,7 +353,7 @@ class Resources:
         for where, table in (("requests", self.requests), ("limits", self.limits)):
             for key, amount in table.items():
                 found += check.resource_name(f"{where}[{key!r}]", key)
-                if amount.amount < 0:
+                if amount.is_negative:
                     found.append(Problem(f"{where}[{key!r}]", f"{key} {amount} is negative",
                                          "use a quantity of 0 or more"))
         for key, request in self.requests.items():
@@ -567,7 +572,7 @@ class Container:
                    security_context, image_pull_policy, None, restart_policy)
 
     @classmethod
-    def create(cls, name: str, **kwargs: Any) -> Result["Container", InvalidValue]:
+    def create(cls, name: str, **kwargs: Any) -> "Result[Container, InvalidValue]":
         """:meth:`of`, returning ``Success(container)`` or ``Failure(InvalidValue)``."""
         return as_result(lambda: cls.of(name, **kwargs))
 
@@ -577,9 +582,12 @@ class Container:
 
 def _items(collect: Collect, path: str, given: Any, make: Any) -> tuple[Any, ...]:
     """Build list items from a mapping (``make(key, value)``) or take them as they are."""
-    if isinstance(given, Mapping):
-        pairs = list(given.items())
-        built = [collect.take(f"{path}[{i}]", partial(make, k, v))
-                 for i, (k, v) in enumerate(pairs)]
-        return tuple(b for b in built if b is not None)
-    return to_tuple(given)
+    if not isinstance(given, Mapping):
+        return to_tuple(given)
+    built = []
+    for index, (key, value) in enumerate(given.items()):
+        try:
+            built.append(make(key, value))
+        except InvalidValue as error:
+            collect.add(error.problems, f"{path}[{index}]")
+    return tuple(built)

@@ -16,11 +16,14 @@ The text is kept as written: ``nginx`` is not rewritten to ``docker.io/library/n
   'Shop/Web App:latest' is not a valid image reference (lowercase the repository path; use [registry[:port]/]path[:tag][@sha256:<64 hex>], e.g. 'registry.example.com/shop/web:1.4.2')>
 """
 
+import functools
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
-from returns.result import Failure, Result, Success
+
+if TYPE_CHECKING:
+    from returns.result import Result
 
 from kancat.errors import InvalidValue, Problem
 
@@ -41,11 +44,16 @@ _HINT = ("use [registry[:port]/]path[:tag][@sha256:<64 hex>], "
          "e.g. 'registry.example.com/shop/web:1.4.2'")
 
 
+_SPACE = re.compile(r"\s")
+
+
+@functools.lru_cache(maxsize=8192)
 def _split(text: str) -> tuple[str | None, str, str | None, str | None] | str:
-    """Split a reference into its parts, or say what is wrong with it."""
+    """Split a reference into its parts, or say what is wrong with it (cached: the same
+    images recur across a fleet, and a reference is checked again by the constructor)."""
     if not text:
         return "an image reference must not be empty"
-    if len(text) > 4096 or any(c.isspace() for c in text):
+    if len(text) > 4096 or _SPACE.search(text):
         return "lowercase the repository path" if text.lower() != text else "remove spaces"
     rest, at, digest = text.partition("@")
     if at:
@@ -93,25 +101,26 @@ class ImageRef:
                                          else "its parts do not read back the same")])
 
     @classmethod
-    def parse(cls, text: Any) -> Result["ImageRef", InvalidValue]:
+    def parse(cls, text: Any) -> "Result[ImageRef, InvalidValue]":
         """Parse ``text``; the failure says which part is wrong and how to write it."""
-        if not isinstance(text, str):
-            return Failure(InvalidValue([Problem("", f"image must be a string, got "
-                                                          f"{text!r}", _HINT)]))
-        parts = _split(text)
-        if isinstance(parts, str):
-            return Failure(InvalidValue([_problem(text, parts)]))
-        return Success(cls(*parts))
+        from returns.result import Failure, Success
+
+        try:
+            return Success(cls.of(text))
+        except InvalidValue as error:
+            return Failure(error)
 
     @classmethod
     def of(cls, text: "str | ImageRef") -> "ImageRef":
         """Like :meth:`parse` but raising :class:`~kancat.errors.InvalidValue`."""
         if isinstance(text, ImageRef):
             return text
-        result = cls.parse(text)
-        if isinstance(result, Failure):
-            raise result.failure()
-        return result.unwrap()
+        if not isinstance(text, str):
+            raise InvalidValue([Problem("", f"image must be a string, got {text!r}", _HINT)])
+        parts = _split(text)
+        if isinstance(parts, str):
+            raise InvalidValue([_problem(text, parts)])
+        return cls(*parts)
 
     @property
     def name(self) -> str:

@@ -14,12 +14,15 @@ True
   '12 apples' is not a Kubernetes quantity (write a number with an optional suffix such as 100m, 0.5, 128Mi or 1G)>
 """
 
+import functools
 import re
 from fractions import Fraction
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
-from returns.result import Failure, Result, Success
+
+if TYPE_CHECKING:
+    from returns.result import Result
 
 from kancat.errors import InvalidValue, Problem
 
@@ -39,16 +42,21 @@ _SUFFIX: Final[dict[str, Fraction]] = {
 }
 
 
-def _amount(text: str) -> Fraction | None:
+def _is_quantity(text: str) -> bool:
     match = _QUANTITY.match(text)
     if match is None:
-        return None
+        return False
+    suffix = match.group(2) or ""
+    # Exponents beyond the range of the suffixes n..E denote no real resource amount.
+    return suffix[:1] not in ("e", "E") or -9 <= int(suffix[1:]) <= 18
+
+
+def _amount(text: str) -> Fraction:
+    match = _QUANTITY.match(text)
+    assert match is not None, text
     number, suffix = match.group(1), match.group(2) or ""
     if suffix[:1] in ("e", "E"):
-        exponent = int(suffix[1:])
-        if not -9 <= exponent <= 18:  # the range of the suffixes n..E; beyond it is no quantity
-            return None
-        return Fraction(number) * Fraction(10) ** exponent
+        return Fraction(number) * Fraction(10) ** int(suffix[1:])
     return Fraction(number) * _SUFFIX[suffix]
 
 
@@ -62,33 +70,45 @@ class Quantity:
     """A parsed quantity; ``text`` is what gets emitted, ``amount`` what gets compared."""
 
     text: str
-    amount: Fraction = attrs.field(init=False, eq=False, repr=False)
+    _amount: Fraction | None = attrs.field(init=False, default=None, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
-        amount = _amount(self.text) if isinstance(self.text, str) else None
-        if amount is None:
+        if not isinstance(self.text, str) or not _is_quantity(self.text):
             raise InvalidValue([_problem(self.text)])
-        object.__setattr__(self, "amount", amount)
+
+    @property
+    def amount(self) -> Fraction:
+        """The exact amount in base units (cores, bytes), computed on first use."""
+        if self._amount is None:
+            object.__setattr__(self, "_amount", _amount(self.text))
+        assert self._amount is not None
+        return self._amount
+
+    @property
+    def is_negative(self) -> bool:
+        return self.text.startswith("-") and self.amount < 0
 
     @classmethod
-    def parse(cls, value: Any) -> Result["Quantity", InvalidValue]:
+    def parse(cls, value: Any) -> "Result[Quantity, InvalidValue]":
         """Read a quantity from YAML data (a string, or a plain number)."""
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            return Failure(InvalidValue([_problem(value)]))
-        text = value if isinstance(value, str) else _number_text(value)
-        if _amount(text) is None:
-            return Failure(InvalidValue([_problem(value)]))
-        return Success(cls(text))
+        from returns.result import Failure, Success
+
+        try:
+            return Success(cls.of(value))
+        except InvalidValue as error:
+            return Failure(error)
 
     @classmethod
     def of(cls, value: "str | int | float | Quantity") -> "Quantity":
         """Like :meth:`parse` but raising :class:`~kancat.errors.InvalidValue`."""
         if isinstance(value, Quantity):
             return value
-        result = cls.parse(value)
-        if isinstance(result, Failure):
-            raise result.failure()
-        return result.unwrap()
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise InvalidValue([_problem(value)])
+        text = value if isinstance(value, str) else _number_text(value)
+        if not _is_quantity(text):
+            raise InvalidValue([_problem(value)])
+        return _cached(text)
 
     def __lt__(self, other: "Quantity") -> bool:
         return self.amount < other.amount
@@ -104,6 +124,12 @@ class Quantity:
 
     def __str__(self) -> str:
         return self.text
+
+
+@functools.lru_cache(maxsize=4096)
+def _cached(text: str) -> Quantity:
+    """Quantities are immutable: equal texts can share one value."""
+    return Quantity(text)
 
 
 def _number_text(value: int | float) -> str:

@@ -15,10 +15,9 @@ by port *and* protocol, and some API servers reject a port without it.
 
 from collections.abc import Iterable, Mapping
 from functools import partial
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
-from returns.result import Result
 
 from kancat.errors import InvalidValue, Problem
 from kancat.values import _check as check
@@ -33,6 +32,9 @@ from kancat.values._base import (
 from kancat.values._frozen import EMPTY, FrozenMap
 from kancat.values.meta import ObjectMeta
 from kancat.values.workloads import Deployment, StatefulSet
+
+if TYPE_CHECKING:
+    from returns.result import Result
 
 __all__ = ["Service", "ServicePort"]
 
@@ -157,5 +159,5 @@ class Service:
                    (service_port,), workload.selector.match_labels, type)
 
     @classmethod
-    def create(cls, name: str, **kwargs: Any) -> Result["Service", InvalidValue]:
+    def create(cls, name: str, **kwargs: Any) -> "Result[Service, InvalidValue]":
         return as_result(lambda: cls.of(name, **kwargs))

@@ -11,10 +11,9 @@
 """
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
-from returns.result import Result
 
 from kancat.errors import InvalidValue, Problem
 from kancat.values import _check as check
@@ -33,6 +32,9 @@ from kancat.values.meta import LabelSelector, ObjectMeta
 from kancat.values.pod import PodSecurityContext, PodTemplate
 from kancat.values.quantity import Quantity
 from kancat.values.volume import Volume
+
+if TYPE_CHECKING:
+    from returns.result import Result
 
 __all__ = ["Deployment", "PersistentVolumeClaimTemplate", "StatefulSet"]
 
@@ -124,7 +126,7 @@ class Deployment:
         return cls(meta, template, selector, replicas)
 
     @classmethod
-    def create(cls, name: str, **kwargs: Any) -> Result["Deployment", InvalidValue]:
+    def create(cls, name: str, **kwargs: Any) -> "Result[Deployment, InvalidValue]":
         """:meth:`of`, returning ``Success`` or ``Failure(InvalidValue)``."""
         return as_result(lambda: cls.of(name, **kwargs))
 
@@ -227,5 +229,5 @@ class StatefulSet:
                    tuple(volume_claim_templates))
 
     @classmethod
-    def create(cls, name: str, **kwargs: Any) -> Result["StatefulSet", InvalidValue]:
+    def create(cls, name: str, **kwargs: Any) -> "Result[StatefulSet, InvalidValue]":
         return as_result(lambda: cls.of(name, **kwargs))
