@@ -253,3 +253,39 @@ def test_relaxed_env_var_names_need_kubernetes_1_32() -> None:
     validate_manifest(to_manifests(web)[0])
     (problem,) = render(web, kubernetes_version="1.31").failure().problems
     assert problem.path == "spec.template.spec.containers[0].env[0].name"
+
+
+def test_json_input_is_read_as_json() -> None:
+    import json
+
+    manifest = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"},
+                "data": {"control": "\x7f", "astral": "\U00010000"}}
+    for text in (json.dumps(manifest), json.dumps(manifest, ensure_ascii=False)):
+        (config,) = _objects(text)
+        assert to_manifests(config) == [manifest]
+    duplicate = load_yaml('{"apiVersion": "v1", "apiVersion": "v1"}')
+    assert "duplicate key 'apiVersion'" in duplicate.failure().problems[0].message
+    assert "NaN" in load_yaml('{"a": NaN}').failure().problems[0].message
+
+
+@pytest.mark.parametrize(("text", "path"), [
+    ("apiVersion: []\nkind: ConfigMap\nmetadata: {name: a}", "apiVersion"),
+    ("apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\nspec: [1]", "spec"),
+    ("apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec:\n  ports: [{port: 80}]\n"
+     "  sessionAffinityConfig: {clientIP: {timeoutSeconds: .nan}}",
+     "spec.sessionAffinityConfig.clientIP.timeoutSeconds"),
+    ("apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec: {clusterIP: 1, ports: [{port: 80}]}",
+     "spec.clusterIP"),
+    ("apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db}\nspec:\n"
+     "  selector: {matchLabels: {app: db}}\n  template:\n    metadata: {labels: {app: db}}\n"
+     "    spec: {containers: [{name: db, image: postgres}]}", "spec.serviceName"),
+    ("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: w}\nspec:\n"
+     "  selector: {matchLabels: {app: w}}\n  template:\n    metadata: {labels: {app: w}}\n"
+     "    spec:\n      automountServiceAccountToken: 'yes'\n"
+     "      containers: [{name: a, image: w, workingDir: 7}]",
+     "spec.template.spec.automountServiceAccountToken"),
+])
+def test_wrong_types_anywhere_are_problems(text: str, path: str) -> None:
+    result = load_yaml(text)
+    assert isinstance(result, Failure), result
+    assert path in {p.path for p in result.failure().problems}

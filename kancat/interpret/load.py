@@ -94,7 +94,7 @@ from kancat.values import (
     VolumeMount,
 )
 from kancat.values._frozen import EMPTY, FrozenMap, freeze
-from kancat.values.pod import duplicate_container_names
+from kancat.values.pod import duplicate_container_names, pod_field_problems
 
 __all__ = ["load_documents", "load_manifest", "load_yaml"]
 
@@ -187,6 +187,15 @@ def load_yaml(text: str | bytes) -> Result[tuple[KubeObject, ...], InvalidValue]
 
     Malformed YAML is a problem at the document where it stands, not an exception.
     """
+    if _looks_like_json(text):
+        try:
+            parsed = _load_json(text)
+        except _NotKubernetesJSON as error:
+            return Failure(InvalidValue([Problem("", f"malformed JSON: {error}",
+                                                 "give each key once, and only finite numbers",
+                                                 document=1)]))
+        if parsed is not None:
+            return load_documents([parsed])
     documents: list[Any] = []
     anchored = ("&" in text) if isinstance(text, str) else (b"&" in text)
     try:
@@ -208,6 +217,42 @@ def load_yaml(text: str | bytes) -> Result[tuple[KubeObject, ...], InvalidValue]
         return Failure(InvalidValue([Problem("", f"unreadable input: {error}",
                                              "give UTF-8 YAML or JSON text", document=1)]))
     return load_documents(documents)
+
+
+def _looks_like_json(text: str | bytes) -> bool:
+    start = text.lstrip()[:1]
+    return start in ("{", "[", b"{", b"[")
+
+
+class _NotKubernetesJSON(Exception):
+    """Valid-looking JSON that the API server would still refuse."""
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _NotKubernetesJSON(f"found duplicate key {key!r}")
+        result[key] = value
+    return result
+
+
+def _no_constant(name: str) -> Any:
+    raise _NotKubernetesJSON(f"{name} is not a JSON number")
+
+
+def _load_json(text: str | bytes) -> Any:
+    """JSON read as JSON: YAML readers reject some characters and escapes (control
+    characters, surrogate pairs) that JSON, and the API server, accept. ``None`` when
+    the text is not JSON after all (flow-style YAML such as ``{a: 1}``), which is then
+    read as YAML."""
+    import json
+
+    try:
+        return json.loads(text, object_pairs_hook=_no_duplicates,
+                          parse_constant=_no_constant)
+    except (ValueError, UnicodeDecodeError):
+        return None
 
 
 def load_documents(documents: Iterable[Any]) -> Result[tuple[KubeObject, ...], InvalidValue]:
@@ -266,8 +311,9 @@ def load_manifest(document: Any) -> Result[KubeObject, InvalidValue]:
     collect = _Collect()
     found = unknown_fields(document)
     collect.problems.extend(found)
-    key = (document.get("apiVersion"), document.get("kind"))
-    parser = _PARSERS.get(key)  # type: ignore[arg-type]
+    api_version, kind = document.get("apiVersion"), document.get("kind")
+    parser = (_PARSERS.get((api_version, kind))
+              if isinstance(api_version, str) and isinstance(kind, str) else None)
     if parser is None:
         value: KubeObject | None = collect.take("", lambda: OpaqueObject(freeze(document)))
     else:
@@ -297,6 +343,19 @@ class _Collect:
 
     def problem(self, path: str, message: str, hint: str) -> None:
         self.problems.append(Problem(path, message, hint))
+
+
+def _check_finite(value: Any, path: str, collect: _Collect) -> None:
+    """NaN and infinities have no JSON form: the API server cannot take them."""
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            collect.problem(path, f"{value} is not a finite number", "write a finite number")
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            _check_finite(item, f"{path}.{key}", collect)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _check_finite(item, f"{path}[{index}]", collect)
 
 
 def _at(path: str, key: str) -> str:
@@ -401,6 +460,8 @@ class _Object:
         left = {k: v for k, v in self.data.items() if k not in self.used}
         if not left:
             return EMPTY
+        for key, value in left.items():
+            _check_finite(value, self.at(key), self.c)
         result: FrozenMap[Any] = freeze(left)
         return result
 
@@ -881,13 +942,13 @@ def _template(o: _Object | None) -> PodTemplate | None:
         ("host_network", "hostNetwork"),
         ("termination_grace_period_seconds", "terminationGracePeriodSeconds"))}
     extra = spec.rest()
-    if None in containers or None in init:
-        # Unique names are still checked, on the names as written.
+    if (None in containers or None in init or None in volumes or None in tolerations
+            or None in spreads or (security_obj is not None and security is None)):
+        # The pod's own rules still run, and unique names on the names as written.
         names = [_name_of(spec, "containers"), _name_of(spec, "initContainers")]
-        o.c.problems.extend(p.under(o.path) for p in duplicate_container_names(*names))
-        return None
-    if (None in volumes or None in tolerations or None in spreads
-            or (security_obj is not None and security is None)):
+        o.c.problems.extend(p.under(o.path) for p in [
+            *pod_field_problems(labels, annotations, **fields, node_selector=node_selector),
+            *duplicate_container_names(*names)])
         return None
     return o.take(lambda: PodTemplate(
         containers, init, volumes, labels, annotations, security_context=security,
@@ -1025,11 +1086,12 @@ def _configmap(o: _Object) -> ConfigMap | None:
 
 def _namespace(o: _Object) -> Namespace | None:
     meta = _meta(o.obj("metadata", required=True))
-    spec = o.raw("spec")
+    spec = o.obj("spec")
+    spec_data = spec.rest() if spec is not None else EMPTY
     extra = o.rest()
     if meta is None:
         return None
-    return o.take(lambda: Namespace(meta, freeze(spec) if spec else EMPTY, extra))
+    return o.take(lambda: Namespace(meta, spec_data, extra))
 
 
 def _pdb(o: _Object) -> PodDisruptionBudget | None:

@@ -502,8 +502,7 @@ def _claim(claim: PersistentVolumeClaimTemplate) -> dict[str, Any]:
 
 def _statefulset(value: StatefulSet, version: KubernetesVersion) -> dict[str, Any]:
     spec: dict[str, Any] = {}
-    if value.service_name is not None:
-        spec["serviceName"] = value.service_name
+    spec["serviceName"] = value.service_name
     if value.replicas is not None:
         spec["replicas"] = value.replicas
     spec["selector"] = _selector(value.selector)

@@ -275,6 +275,10 @@ def string(path: str, value: object, *, what: str = "value", empty: bool = True)
     return []
 
 
+def optional_string(path: str, value: object, *, what: str = "value") -> list[Problem]:
+    return [] if value is None else string(path, value, what=what)
+
+
 def boolean(path: str, value: object, *, what: str = "value") -> list[Problem]:
     if value is not None and not isinstance(value, bool):
         return [Problem(path, f"{what} must be true or false, got {_show(value)}",

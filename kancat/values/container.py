@@ -146,8 +146,9 @@ class FieldRef:
     api_version: str | None = None
 
     def __attrs_post_init__(self) -> None:
-        check.raise_if(field_path_problems(self.field_path,
-                                           ENV_FIELD_PATHS + VOLUME_FIELD_PATHS))
+        found = field_path_problems(self.field_path, ENV_FIELD_PATHS + VOLUME_FIELD_PATHS)
+        found += check.optional_string("apiVersion", self.api_version, what="apiVersion")
+        check.raise_if(found)
 
 
 @attrs.frozen
@@ -236,6 +237,13 @@ class HTTPGetAction:
 
     def __attrs_post_init__(self) -> None:
         found = check.int_or_port_name("port", self.port)
+        found += check.optional_string("host", self.host, what="host")
+        for index, header in enumerate(self.http_headers):
+            if (not isinstance(header, FrozenMap) or set(header) != {"name", "value"}
+                    or not all(isinstance(v, str) for v in header.values())):
+                found.append(Problem(f"httpHeaders[{index}]",
+                                     f"a header is {{name, value}} strings, got {header!r:.60}",
+                                     "write - {name: X-Probe, value: ready}"))
         if self.scheme is not None:
             found += check.one_of("scheme", self.scheme, ("HTTP", "HTTPS"), what="scheme")
         if self.path is not None and not (isinstance(self.path, str)
@@ -251,7 +259,8 @@ class TCPSocketAction:
     host: str | None = None
 
     def __attrs_post_init__(self) -> None:
-        check.raise_if(check.int_or_port_name("port", self.port))
+        check.raise_if(check.int_or_port_name("port", self.port)
+                       + check.optional_string("host", self.host, what="host"))
 
 
 @attrs.frozen
@@ -262,7 +271,8 @@ class GRPCAction:
     service: str | None = None
 
     def __attrs_post_init__(self) -> None:
-        check.raise_if(check.port_number("port", self.port))
+        check.raise_if(check.port_number("port", self.port)
+                       + check.optional_string("service", self.service, what="service"))
 
 
 ProbeHandler: TypeAlias = ExecAction | HTTPGetAction | TCPSocketAction | GRPCAction
@@ -406,6 +416,8 @@ class SeccompProfile:
     def __attrs_post_init__(self) -> None:
         found = check.one_of("type", self.type, ("RuntimeDefault", "Localhost", "Unconfined"),
                              what="seccomp profile type")
+        found += check.optional_string("localhostProfile", self.localhost_profile,
+                                       what="localhostProfile")
         if (self.type == "Localhost") != (self.localhost_profile is not None):
             found.append(Problem("localhostProfile",
                                  "localhostProfile goes with type Localhost, and only with it",
@@ -517,6 +529,7 @@ class Container:
                                      "name one of its ports ("
                                      + (", ".join(sorted(names)) or "it declares none")
                                      + ") or give the port number"))
+        found += check.optional_string("workingDir", self.working_dir, what="workingDir")
         if self.image_pull_policy is not None:
             found += check.one_of("imagePullPolicy", self.image_pull_policy, PULL_POLICIES,
                                   what="imagePullPolicy")

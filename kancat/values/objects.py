@@ -288,7 +288,8 @@ class OpaqueObject:
         for field in ("apiVersion", "kind"):
             value = self.document.get(field)
             if not isinstance(value, str) or not value:
-                found.append(Problem(field, f"{field} is missing", f"every object needs {field}"))
+                found.append(Problem(field, f"{field} must be a non-empty string, got {value!r:.40}",
+                                     f"every object needs {field}"))
         metadata = self.document.get("metadata")
         name = metadata.get("name") if isinstance(metadata, Mapping) else None
         if not isinstance(name, str) and not (isinstance(metadata, Mapping)

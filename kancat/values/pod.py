@@ -65,7 +65,9 @@ class Toleration:
     toleration_seconds: int | None = None
 
     def __attrs_post_init__(self) -> None:
-        found: list[Problem] = []
+        found = check.optional_string("value", self.value, what="value")
+        found += check.optional_integer("tolerationSeconds", self.toleration_seconds,
+                                        what="tolerationSeconds")
         if self.operator is not None:
             found += check.one_of("operator", self.operator, ("Exists", "Equal"),
                                   what="operator")
@@ -133,18 +135,13 @@ class PodTemplate:
         check.raise_if(self._problems())
 
     def _problems(self) -> list[Problem]:
-        found = check.labels("metadata.labels", self.labels)
-        found += check.annotations("metadata.annotations", self.annotations)
+        found = pod_field_problems(
+            self.labels, self.annotations, self.service_account_name, self.node_selector,
+            self.automount_service_account_token, self.host_network,
+            self.termination_grace_period_seconds)
         found += container_problems(self.containers, self.init_containers)
         found += check.unique("spec.volumes", self.volumes, lambda v: v.name, field="name",
                               what="volume name")
-        if self.service_account_name is not None:
-            found += check.dns_subdomain("spec.serviceAccountName", self.service_account_name,
-                                         what="service account name")
-        found += check.labels("spec.nodeSelector", self.node_selector)
-        found += check.optional_integer("spec.terminationGracePeriodSeconds",
-                                        self.termination_grace_period_seconds, minimum=0,
-                                        what="terminationGracePeriodSeconds")
         return found
 
     @classmethod
@@ -183,6 +180,27 @@ class PodTemplate:
                             "add it to spec.volumes (declared: "
                             + (", ".join(sorted(known)) or "none") + ")"))
         return found
+
+
+def pod_field_problems(labels: Mapping[str, str], annotations: Mapping[str, str],
+                       service_account_name: object, node_selector: Mapping[str, str],
+                       automount_service_account_token: object, host_network: object,
+                       termination_grace_period_seconds: object) -> list[Problem]:
+    """The rules on a pod's own fields, which need none of its containers: the loader
+    runs them too when a container failed, so every problem is reported at once."""
+    found = check.labels("metadata.labels", labels)
+    found += check.annotations("metadata.annotations", annotations)
+    if service_account_name is not None:
+        found += check.dns_subdomain("spec.serviceAccountName", service_account_name,
+                                     what="service account name")
+    found += check.labels("spec.nodeSelector", node_selector)
+    found += check.boolean("spec.automountServiceAccountToken", automount_service_account_token,
+                           what="automountServiceAccountToken")
+    found += check.boolean("spec.hostNetwork", host_network, what="hostNetwork")
+    found += check.optional_integer("spec.terminationGracePeriodSeconds",
+                                    termination_grace_period_seconds, minimum=0,
+                                    what="terminationGracePeriodSeconds")
+    return found
 
 
 def container_problems(containers: Sequence[Container | None],

@@ -61,6 +61,7 @@ class ServicePort:
         found += check.protocol("protocol", self.protocol)
         if self.node_port is not None:
             found += check.port_number("nodePort", self.node_port, what="nodePort")
+        found += check.optional_string("appProtocol", self.app_protocol, what="appProtocol")
         check.raise_if(found)
 
 
@@ -84,6 +85,7 @@ class Service:
         found = check.dns1035_label("metadata.name", self.metadata.name, what="Service name")
         if self.type is not None:
             found += check.one_of("spec.type", self.type, SERVICE_TYPES, what="Service type")
+        found += check.optional_string("spec.clusterIP", self.cluster_ip, what="clusterIP")
         found += check.labels("spec.selector", self.selector)
         if not self.ports and not self.is_headless and self.type != "ExternalName":
             found.append(Problem("spec.ports", "a Service needs at least one port",

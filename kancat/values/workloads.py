@@ -177,7 +177,7 @@ class StatefulSet:
     metadata: ObjectMeta
     template: PodTemplate
     selector: LabelSelector
-    service_name: str | None = None
+    service_name: str
     replicas: int | None = None
     volume_claim_templates: tuple[PersistentVolumeClaimTemplate, ...] = attrs.field(
         default=(), converter=to_tuple)
@@ -191,9 +191,13 @@ class StatefulSet:
         found = _workload_problems(self.metadata, self.replicas, self.selector, self.template,
                                    claims)
         found += check.dns_label("metadata.name", self.metadata.name, what="StatefulSet name")
-        if self.service_name is not None:
+        if self.service_name is None:
+            found.append(Problem("spec.serviceName", "serviceName is required",
+                                 "name the headless Service that gives the pods their DNS "
+                                 "names"))
+        else:
             found += check.dns1035_label("spec.serviceName", self.service_name,
-                                         what="service name")
+                                         what="governing Service name")
         found += check.unique("spec.volumeClaimTemplates", self.volume_claim_templates,
                               lambda t: t.name, field="metadata.name",
                               what="claim template name")
