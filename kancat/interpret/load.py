@@ -93,6 +93,7 @@ from kancat.values import (
     Volume,
     VolumeMount,
 )
+from kancat.values._base import Collect
 from kancat.values._frozen import EMPTY, FrozenMap, freeze
 from kancat.values.pod import duplicate_container_names, pod_field_problems
 
@@ -308,7 +309,7 @@ def load_manifest(document: Any) -> Result[KubeObject, InvalidValue]:
         return Failure(InvalidValue([Problem(
             "", f"a Kubernetes object must be a mapping, got {type(document).__name__}",
             "give apiVersion, kind, metadata and the kind's fields")]))
-    collect = _Collect()
+    collect = Collect()
     found = unknown_fields(document)
     collect.problems.extend(found)
     api_version, kind = document.get("apiVersion"), document.get("kind")
@@ -328,24 +329,7 @@ def load_manifest(document: Any) -> Result[KubeObject, InvalidValue]:
 
 # --- reading mappings with shape checks -----------------------------------------------------
 
-class _Collect:
-    __slots__ = ("problems",)
-
-    def __init__(self) -> None:
-        self.problems: list[Problem] = []
-
-    def take(self, path: str, build: Callable[[], _T]) -> _T | None:
-        try:
-            return build()
-        except InvalidValue as error:
-            self.problems.extend(p.under(path) for p in error.problems)
-            return None
-
-    def problem(self, path: str, message: str, hint: str) -> None:
-        self.problems.append(Problem(path, message, hint))
-
-
-def _check_finite(value: Any, path: str, collect: _Collect) -> None:
+def _check_finite(value: Any, path: str, collect: Collect) -> None:
     """NaN and infinities have no JSON form: the API server cannot take them."""
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
@@ -368,7 +352,7 @@ class _Object:
 
     __slots__ = ("c", "data", "path", "used")
 
-    def __init__(self, data: Mapping[str, Any], path: str, collect: _Collect) -> None:
+    def __init__(self, data: Mapping[str, Any], path: str, collect: Collect) -> None:
         self.data = data
         self.path = path
         self.c = collect
@@ -979,7 +963,7 @@ def _deployment(o: _Object) -> Deployment | None:
     return o.take(lambda: Deployment(meta, template, selector, replicas, spec_extra, extra))
 
 
-def _replicas_rule(collect: _Collect, replicas: Any) -> None:
+def _replicas_rule(collect: Collect, replicas: Any) -> None:
     """``replicas`` is checked even when another part of the workload failed."""
     from kancat.values import _check
 

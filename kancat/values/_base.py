@@ -75,6 +75,9 @@ class Collect:
             self.problems.extend(p.under(path) for p in error.problems)
             return None
 
+    def problem(self, path: str, message: str, hint: str) -> None:
+        self.problems.append(Problem(path, message, hint))
+
     def add(self, problems: Iterable[Problem], path: str = "") -> None:
         self.problems.extend(p.under(path) if path else p for p in problems)
 
