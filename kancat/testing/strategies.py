@@ -45,6 +45,9 @@ try:
 except ImportError as error:  # an optional dependency: the "testing" extra
     raise ImportError("kancat.testing needs Hypothesis: pip install 'kancat[testing]'") from error
 
+import attrs
+
+from kancat.algebra.functor import ContainerMetadata, SlotMap, mirror_images, set_env
 from kancat.errors import InvalidArgument, InvalidValue
 from kancat.values import (
     Capabilities,
@@ -136,6 +139,7 @@ __all__ = [
     "resources",
     "security_contexts",
     "services",
+    "slot_maps",
     "statefulsets",
     "volume_mounts",
     "volumes",
@@ -1562,3 +1566,72 @@ def kube_objects() -> SearchStrategy[KubeObject]:
     >>> test()
     """
     return _KUBE_OBJECTS
+
+
+# --- slot maps: the arrows of the ContainerF functor --------------------------------------
+
+def _reversed(items: tuple[_T, ...]) -> tuple[_T, ...]:
+    return items[::-1]
+
+
+def _read_only(mounts: tuple[VolumeMount, ...]) -> tuple[VolumeMount, ...]:
+    return tuple(attrs.evolve(m, read_only=True) for m in mounts)
+
+
+def _without_env(name: str) -> Callable[[tuple[EnvVar, ...]], tuple[EnvVar, ...]]:
+    return lambda env: tuple(e for e in env if e.name != name)
+
+
+def _with_tag(tag: str) -> Callable[[ImageRef], ImageRef]:
+    return lambda image: image.with_tag(tag)
+
+
+def _with_metadata(**changes: Any) -> Callable[[ContainerMetadata], ContainerMetadata]:
+    return lambda meta: attrs.evolve(meta, **changes)
+
+
+_IMAGE_MAPS: SearchStrategy[Callable[[ImageRef], ImageRef]] = st.one_of(
+    st.just(SlotMap.identity().image),
+    st.sampled_from(("mirror.internal", "registry.example.com:5000", "localhost")).map(
+        lambda registry: mirror_images(registry).image),
+    st.sampled_from(("1.0", "2.3.4", "stable")).map(_with_tag),
+    _DIGESTS.map(lambda digest: (lambda image: image.with_digest(digest))),
+)
+_ENV_MAPS: SearchStrategy[Callable[[tuple[EnvVar, ...]], tuple[EnvVar, ...]]] = st.one_of(
+    st.just(SlotMap.identity().env),
+    st.builds(lambda name, value: set_env(name, value).env, _ENV_NAMES, _SHORT_TEXT),
+    _ENV_NAMES.map(_without_env),
+    st.just(_reversed),
+)
+_VOLUME_MAPS: SearchStrategy[Callable[[tuple[VolumeMount, ...]], tuple[VolumeMount, ...]]] = (
+    st.sampled_from((SlotMap.identity().volumes, _read_only, _reversed)))
+_PORT_MAPS: SearchStrategy[Callable[[tuple[ContainerPort, ...]], tuple[ContainerPort, ...]]] = (
+    st.sampled_from((SlotMap.identity().ports, _reversed)))
+_METADATA_MAPS: SearchStrategy[Callable[[ContainerMetadata], ContainerMetadata]] = st.one_of(
+    st.just(SlotMap.identity().metadata),
+    st.sampled_from(("Always", "IfNotPresent", "Never")).map(
+        lambda policy: _with_metadata(image_pull_policy=policy)),
+    st.lists(st.text(max_size=6), max_size=2).map(
+        lambda args: _with_metadata(args=tuple(args))),
+    st.sampled_from(("/", "/srv", "/app")).map(
+        lambda directory: _with_metadata(working_dir=directory)),
+)
+_SLOT_MAPS = st.builds(SlotMap, _IMAGE_MAPS, _ENV_MAPS, _VOLUME_MAPS, _PORT_MAPS,
+                       _METADATA_MAPS)
+
+
+def slot_maps() -> SearchStrategy[SlotMap]:
+    """Arrows of the ``ContainerF`` functor: one everyday edit (or the identity) per slot
+    — mirror the registry, retag or pin a digest, set or drop an env var, make mounts
+    read-only, reorder ports, set the pull policy, args or working directory. Every one
+    keeps every value valid, so laws can be checked on any drawn value.
+
+    >>> from hypothesis import given, settings
+    >>> from kancat.algebra.functor import fmap
+    >>> @settings(max_examples=5)
+    ... @given(slot_maps(), deployments())
+    ... def test(f, web):
+    ...     assert fmap(f, web).name == web.name
+    >>> test()
+    """
+    return _SLOT_MAPS

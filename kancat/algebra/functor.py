@@ -1,0 +1,390 @@
+"""The ``ContainerF`` functor: map a container's slots, one function per slot.
+
+A container has five slots — ``image``, ``env``, ``volumes`` (its volume mounts),
+``ports`` and ``metadata`` (everything else it carries: resources, security
+context, probes, command, ...). Its *structure* is what no slot holds: the
+container's name and whether it is a native sidecar. A :class:`SlotMap` holds one
+function per slot (the identity where none is given), and :func:`fmap` applies it
+to a container, or to every container of a pod, workload, list of objects or
+mesh — init containers and sidecars included — leaving the structure unchanged.
+
+Laws (checked in ``property_tests/test_functor_laws.py``, for maps whose results
+are valid values)::
+
+    fmap(SlotMap.identity(), x) == x                          identity
+    fmap(f.then(g), x) == fmap(g, fmap(f, x))                  composition
+    fmap(map_image(h), x) == fmap(SlotMap(image=h), x)         single-slot agreement
+    fmap(map_env(e), fmap(map_image(h), x))
+        == fmap(map_image(h), fmap(map_env(e), x))             single-slot maps commute
+
+Reference: Mac Lane, *Categories for the Working Mathematician*, I.3 (functors);
+``ContainerF`` is the polynomial functor of the founding design, with the slot
+functions as its arrows.
+
+>>> from kancat.values import Container, Deployment
+>>> web = Deployment.of("web", containers=[
+...     Container.of("app", image="shop/web:1.4.2", env={"LOG_LEVEL": "info"}),
+...     Container.of("log-forwarder", image="fluent/fluent-bit:3.2.4")])
+>>> mirrored = fmap(mirror_images("mirror.internal"), web)
+>>> [str(c.image) for c in mirrored.template.containers]
+['mirror.internal/shop/web:1.4.2', 'mirror.internal/fluent/fluent-bit:3.2.4']
+>>> edited = fmap(mirror_images("mirror.internal").then(set_env("LOG_LEVEL", "debug")), web)
+>>> edited.template.containers[0].env[0].value
+'debug'
+"""
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Protocol, TypeAlias, TypeVar, runtime_checkable
+
+import attrs
+
+from kancat.errors import InvalidValue, Problem
+from kancat.values import (
+    ConfigMap,
+    Container,
+    ContainerPort,
+    Deployment,
+    EnvSource,
+    EnvVar,
+    ImageRef,
+    Namespace,
+    NetworkPolicy,
+    OpaqueObject,
+    PodDisruptionBudget,
+    PodTemplate,
+    Probe,
+    Quantity,
+    Resources,
+    SecurityContext,
+    Service,
+    StatefulSet,
+    VolumeMount,
+)
+from kancat.values._frozen import FrozenMap
+
+__all__ = [
+    "ContainerMetadata",
+    "Functorial",
+    "SlotMap",
+    "add_volume_mount",
+    "compose_all",
+    "fmap",
+    "map_env",
+    "map_image",
+    "map_metadata",
+    "map_ports",
+    "map_volumes",
+    "mirror_images",
+    "pin_digests",
+    "set_env",
+    "set_resources",
+]
+
+_A = TypeVar("_A")
+_T = TypeVar("_T")
+
+
+def _identity(value: _A) -> _A:
+    return value
+
+
+@attrs.frozen
+class ContainerMetadata:
+    """The ``metadata`` slot: what a container carries besides image, env, mounts,
+    ports and its structure (name, native-sidecar restart policy)."""
+
+    resources: Resources
+    security_context: SecurityContext | None
+    liveness_probe: Probe | None
+    readiness_probe: Probe | None
+    startup_probe: Probe | None
+    command: tuple[str, ...]
+    args: tuple[str, ...]
+    working_dir: str | None
+    image_pull_policy: str | None
+    extra: FrozenMap[Any]
+
+    @classmethod
+    def of_container(cls, container: Container) -> "ContainerMetadata":
+        return cls(container.resources, container.security_context, container.liveness_probe,
+                   container.readiness_probe, container.startup_probe, container.command,
+                   container.args, container.working_dir, container.image_pull_policy,
+                   container.extra)
+
+
+ImageMap: TypeAlias = Callable[[ImageRef], ImageRef]
+EnvMap: TypeAlias = Callable[[tuple[EnvVar, ...]], tuple[EnvVar, ...]]
+VolumesMap: TypeAlias = Callable[[tuple[VolumeMount, ...]], tuple[VolumeMount, ...]]
+PortsMap: TypeAlias = Callable[[tuple[ContainerPort, ...]], tuple[ContainerPort, ...]]
+MetadataMap: TypeAlias = Callable[[ContainerMetadata], ContainerMetadata]
+
+
+def _then(first: Callable[[_A], _A], second: Callable[[_A], _A]) -> Callable[[_A], _A]:
+    if first is _identity:
+        return second
+    if second is _identity:
+        return first
+    return lambda value: second(first(value))
+
+
+@attrs.frozen
+class SlotMap:
+    """One function per container slot; a slot left out is mapped by the identity.
+
+    A slot map is itself a function on anything :func:`fmap` accepts:
+    ``SlotMap(image=...)(deployment)`` is ``fmap(SlotMap(image=...), deployment)``.
+    """
+
+    image: ImageMap = _identity
+    env: EnvMap = _identity
+    volumes: VolumesMap = _identity
+    ports: PortsMap = _identity
+    metadata: MetadataMap = _identity
+
+    @classmethod
+    def identity(cls) -> "SlotMap":
+        """The identity arrow: every slot mapped to itself."""
+        return _IDENTITY
+
+    def then(self, other: "SlotMap") -> "SlotMap":
+        """Composition, first ``self`` then ``other`` (``other ∘ self``), slot by slot.
+
+        Associative, with :meth:`identity` as unit on both sides.
+        """
+        return SlotMap(_then(self.image, other.image), _then(self.env, other.env),
+                       _then(self.volumes, other.volumes), _then(self.ports, other.ports),
+                       _then(self.metadata, other.metadata))
+
+    @property
+    def is_identity(self) -> bool:
+        return self is _IDENTITY or all(
+            f is _identity for f in (self.image, self.env, self.volumes, self.ports,
+                                     self.metadata))
+
+    def __call__(self, target: _T) -> _T:
+        return fmap(self, target)
+
+    def on_container(self, container: Container) -> Container:
+        """``ContainerF`` on arrows: the container with each slot mapped."""
+        if self.is_identity:
+            return container
+        changes: dict[str, Any] = {}
+        if self.image is not _identity:
+            changes["image"] = self.image(container.image)
+        if self.env is not _identity:
+            changes["env"] = tuple(self.env(container.env))
+        if self.volumes is not _identity:
+            changes["volume_mounts"] = tuple(self.volumes(container.volume_mounts))
+        if self.ports is not _identity:
+            changes["ports"] = tuple(self.ports(container.ports))
+        if self.metadata is not _identity:
+            meta = self.metadata(ContainerMetadata.of_container(container))
+            changes.update(resources=meta.resources, security_context=meta.security_context,
+                           liveness_probe=meta.liveness_probe,
+                           readiness_probe=meta.readiness_probe,
+                           startup_probe=meta.startup_probe, command=meta.command,
+                           args=meta.args, working_dir=meta.working_dir,
+                           image_pull_policy=meta.image_pull_policy, extra=meta.extra)
+        return attrs.evolve(container, **changes)
+
+
+_IDENTITY = SlotMap()
+
+
+@runtime_checkable
+class Functorial(Protocol):
+    """A value of kancat's own (a mesh, a sidecar spec, ...) that maps its containers."""
+
+    def fmap(self, f: SlotMap) -> Any: ...
+
+
+_UNCHANGED = (Service, ConfigMap, Namespace, PodDisruptionBudget, NetworkPolicy, OpaqueObject)
+
+
+def fmap(f: SlotMap, target: _T) -> _T:
+    """Apply ``f`` to every container of ``target``, keeping its structure.
+
+    ``target`` is a container, a pod template, a workload, any other kancat object
+    (objects without containers, and opaque objects, are returned unchanged), a list
+    or tuple of these, or a :class:`Functorial` value. Raises
+    :class:`~kancat.errors.InvalidValue` when a mapped value breaks a rule (e.g. a
+    probe naming a port the map removed).
+    """
+    result: Any
+    if isinstance(target, Container):
+        result = f.on_container(target)
+    elif isinstance(target, PodTemplate):
+        result = _on_pod(f, target)
+    elif isinstance(target, (Deployment, StatefulSet)):
+        template = _on_pod(f, target.template)
+        result = target if template is target.template else attrs.evolve(
+            target, template=template)
+    elif isinstance(target, _UNCHANGED):
+        result = target
+    elif isinstance(target, list):
+        result = [fmap(f, item) for item in target]
+    elif isinstance(target, tuple):
+        result = tuple(fmap(f, item) for item in target)
+    elif isinstance(target, Functorial):
+        result = target.fmap(f)
+    else:
+        from kancat.errors import InvalidArgument
+
+        raise InvalidArgument(f"fmap: cannot map {type(target).__name__}; give a container, "
+                              "pod template, workload, kancat object, list of them, or a "
+                              "value with an fmap method")
+    return result  # type: ignore[no-any-return]  # same type as target, by construction
+
+
+def _on_pod(f: SlotMap, pod: PodTemplate) -> PodTemplate:
+    if f.is_identity:
+        return pod
+    return attrs.evolve(pod, containers=tuple(f.on_container(c) for c in pod.containers),
+                        init_containers=tuple(f.on_container(c) for c in pod.init_containers))
+
+
+# --- single-slot maps ------------------------------------------------------------------------
+
+def map_image(f: ImageMap) -> SlotMap:
+    """Map only the image slot."""
+    return SlotMap(image=f)
+
+
+def map_env(f: EnvMap) -> SlotMap:
+    """Map only the env slot (the whole list, so variables can be added or removed)."""
+    return SlotMap(env=f)
+
+
+def map_volumes(f: VolumesMap) -> SlotMap:
+    """Map only the volumes slot (the container's volume mounts)."""
+    return SlotMap(volumes=f)
+
+
+def map_ports(f: PortsMap) -> SlotMap:
+    """Map only the ports slot."""
+    return SlotMap(ports=f)
+
+
+def map_metadata(f: MetadataMap) -> SlotMap:
+    """Map only the metadata slot (resources, security context, probes, command, ...)."""
+    return SlotMap(metadata=f)
+
+
+# --- everyday edits --------------------------------------------------------------------------
+
+_REGISTRY = re.compile(
+    r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
+    r"(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*(?::[0-9]+)?\Z")
+
+
+def mirror_images(registry: str, *, docker_hub_library: bool = True) -> SlotMap:
+    """Pull every image from ``registry`` instead (sidecars included).
+
+    An image without a registry comes from Docker Hub, where a one-part name such as
+    ``nginx`` means ``library/nginx``; with ``docker_hub_library`` (the default) the
+    mirror is asked for ``library/nginx``, as registry mirrors and pull-through caches
+    expect.
+
+    >>> from kancat.values import ImageRef
+    >>> str(mirror_images("mirror.internal:5000").image(ImageRef.of("nginx:1.27")))
+    'mirror.internal:5000/library/nginx:1.27'
+    """
+    if not isinstance(registry, str) or not _REGISTRY.match(registry):
+        raise InvalidValue([Problem("registry", f"{registry!r} is not a registry host",
+                                    "give a host name with an optional port, e.g. "
+                                    "mirror.internal:5000")])
+
+    def mirror(image: ImageRef) -> ImageRef:
+        repository = image.repository
+        if docker_hub_library and image.registry is None and "/" not in repository:
+            repository = f"library/{repository}"
+        return attrs.evolve(image, registry=registry, repository=repository)
+
+    return map_image(mirror)
+
+
+def pin_digests(digests: Mapping[str, str]) -> SlotMap:
+    """Pin images to content digests: ``digests`` maps ``name:tag`` (or a bare
+    ``name``, for any tag) to ``sha256:...``. Other images are left as they are.
+
+    >>> from kancat.values import ImageRef
+    >>> pin = pin_digests({"shop/web:1.4.2": "sha256:" + "ab" * 32})
+    >>> str(pin.image(ImageRef.of("shop/web:1.4.2")))[-20:]
+    'abababababababababab'
+    """
+    problems: list[Problem] = []
+    for key, digest in digests.items():
+        try:
+            ImageRef.of(f"{key}@{digest}")
+        except InvalidValue as error:
+            problems.extend(p.under(f"digests[{key!r}]") for p in error.problems)
+    if problems:
+        raise InvalidValue(problems)
+    table = dict(digests)
+
+    def pin(image: ImageRef) -> ImageRef:
+        tagged = f"{image.name}:{image.tag}" if image.tag is not None else image.name
+        digest = table.get(tagged, table.get(image.name))
+        return image if digest is None else image.with_digest(digest)
+
+    return map_image(pin)
+
+
+def set_env(name: str, value: str | EnvSource) -> SlotMap:
+    """Set ``name`` in every container: replaced where it is, appended where it is not.
+
+    >>> from kancat.values import EnvVar
+    >>> set_env("A", "2").env((EnvVar("A", "1"), EnvVar("B", "x")))
+    (EnvVar(name='A', value='2', value_from=None), EnvVar(name='B', value='x', value_from=None))
+    """
+    var = EnvVar(name, value) if isinstance(value, str) else EnvVar(name, value_from=value)
+
+    def upsert(env: tuple[EnvVar, ...]) -> tuple[EnvVar, ...]:
+        if any(e.name == name for e in env):
+            return tuple(var if e.name == name else e for e in env)
+        return (*env, var)
+
+    return map_env(upsert)
+
+
+def add_volume_mount(volume: str, mount_path: str, *, read_only: bool | None = None
+                     ) -> SlotMap:
+    """Mount the pod volume ``volume`` at ``mount_path`` in every container (replacing
+    a mount already at that path). The pod must declare the volume."""
+    mount = VolumeMount(volume, mount_path, read_only)
+
+    def upsert(mounts: tuple[VolumeMount, ...]) -> tuple[VolumeMount, ...]:
+        kept = tuple(m for m in mounts if m.mount_path != mount_path)
+        return (*kept, mount)
+
+    return map_volumes(upsert)
+
+
+def set_resources(*, requests: Mapping[str, str | int | float | Quantity] | None = None,
+                  limits: Mapping[str, str | int | float | Quantity] | None = None) -> SlotMap:
+    """Set resource requests and limits (the named resources only; others kept).
+
+    >>> from kancat.values import Container
+    >>> bounded = set_resources(limits={"memory": "512Mi"})(
+    ...     Container.of("app", image="web:1", requests={"memory": "256Mi"}))
+    >>> {k: str(v) for k, v in bounded.resources.limits.items()}
+    {'memory': '512Mi'}
+    """
+    given = Resources.of(requests=requests, limits=limits)
+
+    def bound(meta: ContainerMetadata) -> ContainerMetadata:
+        current = meta.resources
+        resources = Resources({**current.requests, **given.requests},
+                              {**current.limits, **given.limits}, current.extra)
+        return attrs.evolve(meta, resources=resources)
+
+    return map_metadata(bound)
+
+
+def compose_all(maps: Iterable[SlotMap]) -> SlotMap:
+    """``m1.then(m2)...then(mn)``; the identity for no maps."""
+    result = SlotMap.identity()
+    for item in maps:
+        result = result.then(item)
+    return result
