@@ -1,0 +1,33 @@
+"""The package itself: a light import, a complete public surface, typing shipped."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import kancat
+import kancat.values
+
+
+def test_import_kancat_loads_no_interpreter_client_or_hypothesis() -> None:
+    code = ("import sys, kancat; from kancat import Container, Deployment, Service; "
+            "print(sorted(m for m in ('yaml', 'kubernetes', 'hypothesis', 'returns') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_every_public_name_resolves() -> None:
+    for name in kancat.__all__:
+        assert getattr(kancat, name) is not None, name
+    assert set(kancat.__all__) <= set(dir(kancat))
+
+
+def test_values_all_lists_exactly_the_public_names() -> None:
+    public = {name for name in vars(kancat.values) if not name.startswith("_")
+              and not isinstance(getattr(kancat.values, name), type(sys))}
+    assert set(kancat.values.__all__) == public - {"TypeAlias"}
+
+
+def test_py_typed_is_shipped() -> None:
+    assert (Path(kancat.__file__).parent / "py.typed").is_file()
