@@ -21,7 +21,8 @@ from collections.abc import Iterable
 
 import attrs
 
-__all__ = ["InvalidArgument", "InvalidValue", "Problem", "join_path"]
+__all__ = ["FieldConflict", "InvalidArgument", "InvalidValue", "MeshConflict", "Problem",
+           "join_path"]
 
 
 def join_path(prefix: str, path: str) -> str:
@@ -94,3 +95,79 @@ class InvalidValue(ValueError):
 
 class InvalidArgument(TypeError):
     """The API was called the wrong way (not bad data: a bug in the caller)."""
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
+@attrs.frozen
+class FieldConflict:
+    """One field that two definitions of the same thing set differently: ``left`` is
+    the value in the left operand of ``⊗``, ``right`` the value in the right one."""
+
+    field: str
+    left: object
+    right: object
+
+    def swapped(self) -> "FieldConflict":
+        """The same difference seen from ``b ⊗ a``."""
+        return FieldConflict(self.field, self.right, self.left)
+
+    def __str__(self) -> str:
+        return f"{self.field}: {_short(self.left)} vs {_short(self.right)}"
+
+
+_SHOWN_FIELDS = 8
+
+
+class MeshConflict(ValueError):
+    """``a ⊗ b`` is undefined: both meshes define one service (or the control plane)
+    differently. ``service`` names the service, ``None`` meaning the control plane;
+    ``fields`` lists every differing field with both values (left operand first).
+
+    A domain failure: ``Mesh.tensor`` returns it in ``Failure``; ``Mesh.of`` raises it.
+
+    >>> print(MeshConflict("web", [FieldConflict("workloads[web].replicas", 3, 5)]))
+    service 'web' is defined differently on the two sides of ⊗:
+      workloads[web].replicas: 3 vs 5
+    (make the two definitions equal, rename one of the services, or leave it out of one side)
+    """
+
+    service: str | None
+    fields: tuple[FieldConflict, ...]
+
+    def __init__(self, service: str | None, fields: Iterable[FieldConflict]) -> None:
+        self.service = service
+        self.fields = tuple(fields)
+        super().__init__(self._render())
+
+    def _render(self) -> str:
+        if self.service is None:
+            head = "the two meshes have different control planes:"
+            fix = "use one control plane: give both meshes the same one, or None to one side"
+        else:
+            head = f"service {self.service!r} is defined differently on the two sides of ⊗:"
+            fix = ("make the two definitions equal, rename one of the services, "
+                   "or leave it out of one side")
+        lines = [head, *(f"  {f}" for f in self.fields[:_SHOWN_FIELDS])]
+        if len(self.fields) > _SHOWN_FIELDS:
+            lines.append(f"  ... and {len(self.fields) - _SHOWN_FIELDS} more fields")
+        lines.append(f"({fix})")
+        return "\n".join(lines)
+
+    def swapped(self) -> "MeshConflict":
+        """The same conflict seen from ``b ⊗ a``: every field's sides exchanged."""
+        return MeshConflict(self.service, (f.swapped() for f in self.fields))
+
+    def __eq__(self, other: object) -> bool:
+        return (isinstance(other, MeshConflict) and other.service == self.service
+                and other.fields == self.fields)
+
+    def __hash__(self) -> int:
+        return hash((self.service, self.fields))
+
+    def __reduce__(self) -> tuple[type["MeshConflict"],
+                                  tuple[str | None, tuple[FieldConflict, ...]]]:
+        return (MeshConflict, (self.service, self.fields))

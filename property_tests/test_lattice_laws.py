@@ -1,7 +1,7 @@
 """The laws of kancat.algebra.lattice, each law family beside a broken instance.
 
-The checkers (:func:`check_join_laws`, :func:`check_monoid_laws`) run the laws that
-the module declares (``JOIN_SEMILATTICE_LAWS``, ``DIFFERENCE_LAWS``,
+The public checkers of :mod:`kancat.testing.laws` (:func:`check_join_laws`,
+:func:`check_monoid_laws`) run the laws that the module declares (``JOIN_SEMILATTICE_LAWS``, ``DIFFERENCE_LAWS``,
 ``COMMUTATIVE_MONOID_LAWS``) as Hypothesis tests and raise ``AssertionError``
 naming every law that fails. A law is worth its test only when a broken
 implementation fails it, so each lawful instance has broken twins run through the
@@ -9,37 +9,34 @@ very same checkers, which must reject them — law by law, exactly the laws each
 one breaks. Those runs are derandomized and use no example database, so they find
 the same counterexample every time.
 
-The strategies here are small on purpose (few names, so joins collide and pairs
-are often comparable); they stay in this file until ``kancat.testing.strategies``
-offers policies.
+The strategies (``policies()``, ``resource_totals()`` of kancat.testing.strategies)
+are small on purpose: few names, so joins collide and pairs are often comparable.
 """
 
 import random
 import re
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable
 from fractions import Fraction
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import attrs
 import pytest
-from hypothesis import Phase, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
-from hypothesis.strategies import DrawFn, SearchStrategy
+from hypothesis.strategies import DrawFn
 
 from kancat.algebra.lattice import (
     COMMUTATIVE_MONOID_LAWS,
-    DIFFERENCE_LAWS,
     JOIN_SEMILATTICE_LAWS,
     ChainEnum,
-    Law,
     MeshPolicy,
-    MonoidOps,
     MTLSMode,
     PodSecurityLevel,
     ResourceTotals,
-    SemilatticeOps,
     to_quantity,
 )
+from kancat.testing.laws import check_join_laws, check_monoid_laws
+from kancat.testing.strategies import policies, resource_totals
 from kancat.values import Container, PodTemplate, Quantity
 
 _T = TypeVar("_T")
@@ -49,97 +46,16 @@ JOIN_LAW_NAMES = tuple(law.name for law in JOIN_SEMILATTICE_LAWS)
 MONOID_LAW_NAMES = tuple(law.name for law in COMMUTATIVE_MONOID_LAWS)
 
 
-# --- the checkers ---------------------------------------------------------------------------
-
-def check_law(law: Law[Any], ops: Any, strategy: SearchStrategy[Any], *,
-              derandomize: bool = False) -> None:
-    """Run one law on triples drawn from ``strategy``; raise AssertionError on a failure.
-
-    ``derandomize=True`` is for the broken twins: the same examples on every run,
-    and the first counterexample raised as found (no shrinking, no explanation
-    phase), since only *that* the law fails is asserted.
-    """
-    phases = (Phase.explicit, Phase.generate) if derandomize else tuple(Phase)
-
-    @settings(database=None, derandomize=derandomize, report_multiple_bugs=False,
-              phases=phases)
-    @given(strategy, strategy, strategy)
-    def law_holds(a: Any, b: Any, c: Any) -> None:
-        assert law.holds(ops, a, b, c), (
-            f"{law.name} ({law.formula}) fails at a={a!r}, b={b!r}, c={c!r}")
-
-    law_holds()
-
-
-def _check_all(laws: Iterable[Law[Any]], ops: Any, strategy: SearchStrategy[Any],
-               only: Collection[str] | None, derandomize: bool) -> None:
-    selected = [law for law in laws if only is None or law.name in only]
-    assert selected, f"no law named {only!r}"
-    failures: list[str] = []
-    for law in selected:
-        try:
-            check_law(law, ops, strategy, derandomize=derandomize)
-        except AssertionError as error:
-            failures.append(str(error).splitlines()[0])
-    if failures:
-        raise AssertionError("laws broken:\n  " + "\n  ".join(failures))
-
-
-def check_join_laws(strategy: SearchStrategy[_T], join: Callable[[_T, _T], _T],
-                    leq: Callable[[_T, _T], bool], bottom: _T, *,
-                    difference: Callable[[_T, _T], _T] | None = None,
-                    only: Collection[str] | None = None, derandomize: bool = False) -> None:
-    """The join-semilattice laws (and the difference law, given a ``difference``)."""
-    laws = JOIN_SEMILATTICE_LAWS + (DIFFERENCE_LAWS if difference is not None else ())
-    _check_all(laws, SemilatticeOps(join, leq, bottom, difference), strategy, only, derandomize)
-
-
-def check_monoid_laws(strategy: SearchStrategy[_T], combine: Callable[[_T, _T], _T],
-                      empty: _T, *, only: Collection[str] | None = None,
-                      derandomize: bool = False) -> None:
-    """The commutative-monoid laws."""
-    _check_all(COMMUTATIVE_MONOID_LAWS, MonoidOps(combine, empty), strategy, only, derandomize)
-
-
 # --- strategies -----------------------------------------------------------------------------
 
+# The pools that policies() draws from (test_top_policy_is_above_every_drawn_policy guards
+# against drift).
 CAPABILITIES = ("NET_BIND_SERVICE", "NET_ADMIN", "SYS_TIME")
 HOSTS = ("*", "*.example.com", "api.example.com", "*.eu.example.com", "db.eu.example.com",
          "example.org")
 SIDECARS = ("istio-proxy", "log-shipper", "vault-agent")
 MAX_REPLICAS = 5
-
-
-def _subsets(names: tuple[str, ...]) -> SearchStrategy[frozenset[str]]:
-    """A subset in one draw (a bit mask), shrinking towards the empty set."""
-    return st.integers(0, 2 ** len(names) - 1).map(
-        lambda mask: frozenset(n for i, n in enumerate(names) if mask >> i & 1))
-
-
-def mesh_policies() -> SearchStrategy[MeshPolicy]:
-    """Policies over a few names, so that joins overlap and pairs are often comparable."""
-    return st.builds(
-        MeshPolicy,
-        mtls=st.sampled_from(MTLSMode),
-        pod_security=st.sampled_from(PodSecurityLevel),
-        capabilities=_subsets(CAPABILITIES),
-        egress_hosts=_subsets(HOSTS),
-        required_sidecars=_subsets(SIDECARS),
-        max_replicas=st.integers(-1, MAX_REPLICAS).map(lambda n: None if n < 0 else n),
-        read_only_root_filesystem=st.booleans())
-
-
-RESOURCES = ("cpu", "memory", "example.com/gpu")
-
-
-def _amount_maps() -> SearchStrategy[dict[str, Fraction]]:
-    """Thousandths of a unit per resource; a zero is an absent resource (the normal form)."""
-    return st.tuples(*(st.integers(0, 3000) for _ in RESOURCES)).map(
-        lambda drawn: {r: Fraction(n, 1000) for r, n in zip(RESOURCES, drawn, strict=True)})
-
-
-def resource_totals() -> SearchStrategy[ResourceTotals]:
-    return st.builds(ResourceTotals, requests=_amount_maps(), limits=_amount_maps())
+mesh_policies = policies
 
 
 def _draw_container(draw: DrawFn, name: str, *, sidecar: bool = False) -> Container:
@@ -251,6 +167,11 @@ def meet_policy(a: MeshPolicy, b: MeshPolicy) -> MeshPolicy:
 TOP_POLICY = MeshPolicy(MTLSMode.top(), PodSecurityLevel.top(), frozenset(CAPABILITIES),
                         frozenset({"*"}), frozenset(SIDECARS), MAX_REPLICAS, True)
 """The top of the policies :func:`mesh_policies` draws: the unit of the meet."""
+
+
+@given(mesh_policies())
+def test_top_policy_is_above_every_drawn_policy(policy: MeshPolicy) -> None:
+    assert policy.leq(TOP_POLICY)
 
 
 def join_dropping_hosts(a: MeshPolicy, b: MeshPolicy) -> MeshPolicy:

@@ -63,6 +63,17 @@ def _lazy(function: str) -> Any:
     return st.deferred(build)
 
 
+# Types of the algebra and the patterns, by module.
+_MORE_STRATEGIES = {
+    ("kancat.algebra.functor", "SlotMap"): "slot_maps",
+    ("kancat.algebra.lattice", "MeshPolicy"): "policies",
+    ("kancat.algebra.lattice", "ResourceTotals"): "resource_totals",
+    ("kancat.algebra.monoidal", "Mesh"): "meshes",
+    ("kancat.algebra.monoidal", "MeshService"): "mesh_services",
+    ("kancat.patterns.sidecars", "SidecarSpec"): "sidecar_specs",
+}
+
+
 def _register() -> None:
     """Register a strategy for each main kancat value type (called by Hypothesis)."""
     import hypothesis.strategies as st
@@ -71,3 +82,6 @@ def _register() -> None:
 
     for type_name, function in _STRATEGIES.items():
         st.register_type_strategy(getattr(values, type_name), _lazy(function))
+    for (module, type_name), function in _MORE_STRATEGIES.items():
+        st.register_type_strategy(getattr(importlib.import_module(module), type_name),
+                                  _lazy(function))

@@ -1,0 +1,299 @@
+"""The mesh by example: the production web + db services, emission that passes the strict
+schemas, conflict messages, validation of a service's parts, and the public surface."""
+
+import ast
+import pickle
+from pathlib import Path
+
+import attrs
+import pytest
+import yaml
+from returns.result import Failure, Success
+
+import kancat.algebra.monoidal as monoidal
+from kancat.algebra.functor import SlotMap, fmap, map_image, mirror_images
+from kancat.algebra.lattice import MeshPolicy, MTLSMode
+from kancat.algebra.monoidal import ABSENT, ControlPlane, Mesh, MeshService, differences
+from kancat.errors import FieldConflict, InvalidArgument, InvalidValue, MeshConflict
+from kancat.examples.production import db, db_service, web, web_service
+from kancat.interpret.emit import HasObjects, to_manifests, to_yaml
+from kancat.values import Container, Deployment, FrozenMap, Service
+from tests.validators import validate_manifest
+
+WEB = MeshService.of(web, port=80)
+DB = MeshService("db", [db], db_service)
+SHOP = Mesh.of(WEB, DB)
+
+
+def _deployment(name: str = "web", *, replicas: int | None = None, tag: str = "1.4.2",
+                namespace: str | None = "shop", labels: dict[str, str] | None = None
+                ) -> Deployment:
+    return Deployment.of(name, namespace=namespace, replicas=replicas, labels=labels,
+                         containers=[Container.of("app", image=f"shop/web:{tag}",
+                                                  ports={"http": 8080})])
+
+
+# --- the production example as a mesh ---------------------------------------------------
+
+def test_the_production_services_form_a_mesh() -> None:
+    assert WEB.service == web_service  # MeshService.of exposes the workload as Service.expose
+    assert SHOP.names == ("db", "web")
+    assert SHOP.service("web") is WEB
+    assert [f"{o.kind}/{o.name}" for o in SHOP.objects()] == [
+        "Service/db", "StatefulSet/db", "Service/web", "Deployment/web"]
+    assert isinstance(SHOP, HasObjects)
+
+
+def test_every_manifest_of_the_mesh_passes_the_strict_schema() -> None:
+    documents = list(yaml.safe_load_all(to_yaml(SHOP)))
+    assert [d["kind"] for d in documents] == ["Service", "StatefulSet", "Service", "Deployment"]
+    for document in documents:
+        validate_manifest(document)
+    assert documents == to_manifests(SHOP.objects())
+
+
+def test_the_empty_mesh_emits_nothing() -> None:
+    assert to_manifests(Mesh.unit()) == []
+    assert to_yaml(Mesh.of(MeshService.passthrough())) == to_yaml(Mesh.unit())
+
+
+def test_a_statefulset_governed_by_the_service_gets_a_headless_one() -> None:
+    service = MeshService.of(db, port=5432)
+    assert service.service is not None and service.service.is_headless
+    assert service.service.ports[0].target_port == "postgres"
+    assert not MeshService.of(db, port=5432, headless=False).service.is_headless  # type: ignore[union-attr]
+    for manifest in to_manifests(Mesh.of(service)):
+        validate_manifest(manifest)
+
+
+def test_fmap_mirrors_every_image_of_every_service_sidecars_and_init_containers_too() -> None:
+    mirrored = SHOP.fmap(mirror_images("mirror.internal"))
+    images = [str(c.image) for s in mirrored.services.values() for w in s.workloads
+              for c in w.template.all_containers]
+    assert images and all(i.startswith("mirror.internal/") for i in images), images
+    assert fmap(mirror_images("mirror.internal"), SHOP) == mirrored  # Functorial
+    assert SHOP.fmap(image=mirror_images("mirror.internal").image) == mirrored
+    assert SHOP.fmap(SlotMap.identity()) is SHOP
+    assert mirrored.service("web").service == SHOP.service("web").service
+    with pytest.raises(InvalidArgument, match="SlotMap"):
+        SHOP.fmap("mirror.internal")  # type: ignore[arg-type]
+
+
+# --- ⊗ ------------------------------------------------------------------------------------
+
+def test_equal_services_combine_to_one_and_policies_join() -> None:
+    strict = attrs.evolve(WEB, policy=MeshPolicy.of(mtls="STRICT"))
+    egress = attrs.evolve(WEB, policy=MeshPolicy.of(egress_hosts=["api.payments.internal"]))
+    combined = Mesh.of(strict).tensor(Mesh.of(egress)).unwrap()
+    assert combined.names == ("web",)
+    assert combined.service("web").policy == MeshPolicy.of(
+        mtls="STRICT", egress_hosts=["api.payments.internal"])
+    assert SHOP.tensor(SHOP) == Success(SHOP)
+
+
+def test_mesh_policies_join_and_control_planes_combine() -> None:
+    plane = ControlPlane.of(revision="1-24", default_mtls="STRICT")
+    left = Mesh.of(WEB, control_plane=plane, policy=MeshPolicy.of(mtls="PERMISSIVE"))
+    right = Mesh.of(DB, policy=MeshPolicy.of(capabilities=["NET_BIND_SERVICE"]))
+    both = (left @ right).unwrap()
+    assert both.control_plane == plane
+    assert both.policy == MeshPolicy.of(mtls="PERMISSIVE", capabilities=["NET_BIND_SERVICE"])
+    assert (left @ Mesh(control_plane=plane)).unwrap() == left
+
+
+def test_a_conflict_names_the_service_and_every_differing_field() -> None:
+    scaled = MeshService.of(_deployment(replicas=5, tag="1.5.0"), port=80)
+    ours = Mesh.of(MeshService.of(_deployment(replicas=3), port=80))
+    result = ours.tensor(Mesh.of(scaled))
+    assert isinstance(result, Failure)
+    conflict = result.failure()
+    assert conflict.service == "web"
+    assert conflict.fields == (
+        FieldConflict("workloads[web].template.containers[app].image.tag", "1.4.2", "1.5.0"),
+        FieldConflict("workloads[web].replicas", 3, 5))
+    assert str(conflict) == (
+        "service 'web' is defined differently on the two sides of ⊗:\n"
+        "  workloads[web].template.containers[app].image.tag: '1.4.2' vs '1.5.0'\n"
+        "  workloads[web].replicas: 3 vs 5\n"
+        "(make the two definitions equal, rename one of the services, "
+        "or leave it out of one side)")
+    assert Mesh.of(scaled).tensor(ours) == Failure(conflict.swapped())
+
+
+def test_the_smallest_conflicting_name_is_reported_and_the_control_plane_first() -> None:
+    left = Mesh.of(MeshService.of(_deployment("api"), port=80),
+                   MeshService.of(_deployment("web"), port=80))
+    right = Mesh.of(MeshService.of(_deployment("api", replicas=2), port=80),
+                    MeshService.of(_deployment("web", replicas=2), port=80))
+    assert left.tensor(right).failure().service == "api"
+    canary = attrs.evolve(right, control_plane=ControlPlane.of(revision="canary"))
+    conflict = attrs.evolve(left, control_plane=ControlPlane()).tensor(canary).failure()
+    assert conflict.service is None
+    assert conflict.fields == (FieldConflict("revision", None, "canary"),)
+    assert str(conflict) == (
+        "the two meshes have different control planes:\n"
+        "  revision: None vs 'canary'\n"
+        "(use one control plane: give both meshes the same one, or None to one side)")
+
+
+def test_a_missing_workload_shows_as_absent() -> None:
+    canary = _deployment("web-canary", labels={"app": "web"})
+    one = MeshService.of(_deployment(labels={"app": "web"}), port=80)
+    two = MeshService.of(_deployment(labels={"app": "web"}), canary, port=80)
+    (field,) = one.differences(two)
+    assert (field.field, field.left, field.right) == ("workloads[web-canary]", ABSENT, canary)
+    assert "workloads[web-canary]: <absent> vs Deployment(" in str(field)
+
+
+def test_a_long_conflict_lists_the_first_fields_and_counts_the_rest() -> None:
+    fields = [FieldConflict(f"f{i}", i, i + 1) for i in range(10)]
+    text = str(MeshConflict("web", fields))
+    assert "  f7: 7 vs 8\n  ... and 2 more fields\n" in text and "f8:" not in text
+
+
+def test_the_operator_propagates_failures() -> None:
+    clash = Mesh.of(MeshService.of(_deployment(replicas=9), port=80))
+    ours = Mesh.of(MeshService.of(_deployment(), port=80))
+    failed = ours @ clash
+    assert isinstance(failed, Failure)
+    assert failed @ SHOP == failed
+    assert SHOP @ failed == failed
+    assert (ours @ Mesh.unit() @ Mesh.unit()) == Success(ours)
+    with pytest.raises(InvalidArgument, match=r"Mesh\.of"):
+        ours.tensor(WEB)  # type: ignore[arg-type]
+
+
+def test_of_raises_the_conflict_create_returns_it() -> None:
+    other = MeshService.of(_deployment(replicas=4), port=80)
+    mine = MeshService.of(_deployment(), port=80)
+    with pytest.raises(MeshConflict) as raised:
+        Mesh.of(mine, other)
+    assert raised.value.service == "web"
+    assert Mesh.create(mine, other) == Failure(raised.value)
+    assert Mesh.create(mine, Mesh.of(DB)) == Success(Mesh.of(mine, DB))
+    with pytest.raises(InvalidArgument, match=r"MeshService\.of"):
+        Mesh.of(web_service)  # type: ignore[arg-type]
+
+
+def test_fmap_can_make_conflicting_definitions_equal() -> None:
+    """Bifunctoriality is an equation where ``a ⊗ b`` is defined: a map that retags both
+    versions to one tag turns a conflict into a mesh."""
+    old = Mesh.of(MeshService.of(_deployment(tag="1.0"), port=80))
+    new = Mesh.of(MeshService.of(_deployment(tag="2.0"), port=80))
+    pin = map_image(lambda image: image.with_tag("2.0"))
+    assert isinstance(old.tensor(new), Failure)
+    assert old.fmap(pin).tensor(new.fmap(pin)) == Success(new)
+
+
+def test_two_services_in_front_of_one_deployment_emit_it_once() -> None:
+    admin = MeshService("web-admin", [web], Service.of("web-admin", selector={"app": "web"},
+                                                       ports={"http": 9090}, namespace="shop"))
+    kinds = [f"{o.kind}/{o.name}" for o in Mesh.of(WEB, admin).objects()]
+    assert kinds == ["Service/web", "Deployment/web", "Service/web-admin"]
+
+
+# --- validation -------------------------------------------------------------------------
+
+def _paths(error: InvalidValue) -> list[str]:
+    return [p.path for p in error.problems]
+
+
+def test_a_service_checks_that_its_parts_agree() -> None:
+    other_namespace = _deployment("web-canary", namespace="dev", labels={"app": "web"})
+    unselected = _deployment("api", labels={"app": "api"})
+    wrong_name = Service.of("frontend", selector={"app": "web"}, ports={"http": 80},
+                            namespace="shop")
+    with pytest.raises(InvalidValue) as raised:
+        MeshService("web", [_deployment(), other_namespace, unselected, _deployment()],
+                    wrong_name)
+    assert _paths(raised.value) == [
+        "workloads[3].metadata.name", "workloads[1].metadata.namespace",
+        "service.metadata.name", "service.spec.selector"]
+    assert "does not select the pods of workloads[2] (Deployment/api" in str(raised.value)
+
+
+def test_a_service_targets_only_declared_port_names() -> None:
+    metrics = Service.of("web", selector={"app": "web"}, ports={"metrics": 9090},
+                         namespace="shop")
+    with pytest.raises(InvalidValue) as raised:
+        MeshService("web", [_deployment()], metrics)
+    assert _paths(raised.value) == ["service.spec.ports[0].targetPort"]
+    assert "port name 'metrics' is declared by no container" in str(raised.value)
+
+
+def test_a_service_without_a_selector_routes_nowhere() -> None:
+    external = Service.of("web", selector={}, ports={"http": 80}, namespace="shop")
+    with pytest.raises(InvalidValue, match="no selector"):
+        MeshService("web", [_deployment()], external)
+    assert MeshService("web", [], external).workloads == ()  # a Service alone is fine
+
+
+def test_bad_names_and_types() -> None:
+    with pytest.raises(InvalidValue) as raised:
+        MeshService("1web")
+    assert _paths(raised.value) == ["name"]
+    with pytest.raises(InvalidValue) as raised:
+        MeshService.of(_deployment(), port=70000)
+    assert _paths(raised.value) == ["service.port"]
+    with pytest.raises(InvalidArgument, match="workloads"):
+        MeshService("web", [web_service])  # type: ignore[list-item]
+    with pytest.raises(InvalidArgument, match="policy"):
+        MeshService("web", policy="STRICT")  # type: ignore[arg-type]
+    with pytest.raises(InvalidValue) as raised:
+        ControlPlane.of(revision="Canary", default_mtls="strict")
+    assert _paths(raised.value) == ["defaultMtls", "revision"]
+
+
+def test_the_mesh_constructor_keeps_its_normal_form() -> None:
+    with pytest.raises(InvalidValue) as raised:
+        Mesh({"frontend": WEB})
+    assert _paths(raised.value) == ["services['frontend']"]
+    assert Mesh({"passthrough": MeshService.passthrough()}) == Mesh.unit()
+    assert Mesh({"web": WEB}).services == FrozenMap({"web": WEB})
+    with pytest.raises(InvalidArgument, match=r"Mesh\.of"):
+        Mesh([WEB])  # type: ignore[arg-type]
+    with pytest.raises(InvalidArgument, match="control_plane"):
+        Mesh(control_plane="istio")  # type: ignore[arg-type]
+
+
+def test_the_passthrough_is_any_service_that_stands_for_nothing() -> None:
+    assert MeshService.passthrough().is_passthrough
+    assert MeshService.passthrough("noop").is_passthrough
+    assert not MeshService("noop", policy=MeshPolicy.of(mtls="STRICT")).is_passthrough
+    assert Mesh.of(WEB, MeshService.passthrough()) == Mesh.of(WEB)
+
+
+def test_looking_up_a_missing_service_names_the_services_there_are() -> None:
+    with pytest.raises(KeyError, match="no service 'api' in the mesh \\(it has: db, web\\)"):
+        SHOP.service("api")
+
+
+# --- the error values and the public surface --------------------------------------------
+
+def test_a_conflict_pickles_and_compares_by_value() -> None:
+    conflict = MeshConflict("web", [FieldConflict("workloads[web]", ABSENT, 3)])
+    copy = pickle.loads(pickle.dumps(conflict))
+    assert copy == conflict and hash(copy) == hash(conflict)
+    assert copy.fields[0].left is ABSENT
+    assert isinstance(conflict, ValueError)
+    assert conflict.swapped().swapped() == conflict
+
+
+def test_differences_go_as_deep_as_both_sides_have_structure() -> None:
+    assert differences(1, 1) == []
+    assert differences((1, 2), (2, 1)) == [FieldConflict("[0]", 1, 2), FieldConflict("[1]", 2, 1)]
+    assert differences((1,), (1, 2)) == [FieldConflict("(value)", (1,), (1, 2))]
+    assert ControlPlane().differences(ControlPlane(default_mtls=MTLSMode.STRICT)) == (
+        FieldConflict("default_mtls", MTLSMode.PERMISSIVE, MTLSMode.STRICT),)
+
+
+def test_all_lists_exactly_the_public_names() -> None:
+    tree = ast.parse(Path(monoidal.__file__).read_text(encoding="utf-8"))
+    imported = {alias.asname or alias.name.split(".")[0] for node in ast.walk(tree)
+                if isinstance(node, (ast.Import, ast.ImportFrom)) for alias in node.names}
+    # Names that are not identifiers (pytest's assertion rewriting adds '@py_builtins')
+    # are not part of the module's surface.
+    public = {name for name in vars(monoidal)
+              if not name.startswith("_") and name.isidentifier()} - imported
+    assert set(monoidal.__all__) == public
+    assert monoidal.__all__ == sorted(monoidal.__all__)
