@@ -1,16 +1,20 @@
 """Law tests written as a user of kancat would write them: only the public
 ``kancat.testing`` API (its strategies, ``check_all_laws`` and the law checkers)."""
 
-from typing import Self
+from typing import Any, Self
 
 import attrs
-from hypothesis import given
+import pytest
+from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
 from kancat.algebra.functor import fmap
 from kancat.algebra.lattice import MeshPolicy, MTLSMode, ResourceTotals
+from kancat.algebra.natural import Transformation
+from kancat.patterns.sidecars import inject, logging, metrics
 from kancat.testing.laws import check_all_laws
 from kancat.testing.strategies import deployments, policies, slot_maps
+from kancat.values import PodTemplate
 
 # kancat's own theories, one line each (instances drawn with st.from_type, through the
 # Hypothesis entry point kancat registers).
@@ -51,3 +55,28 @@ def test_my_edits_compose_like_kancat_says(f, g, web) -> None:  # type: ignore[n
 @given(policies(), policies())
 def test_a_joined_policy_grants_both(a: MeshPolicy, b: MeshPolicy) -> None:
     assert a.leq(a | b) and b.leq(a | b)
+
+
+# A user's own transformations: kancat's injection, and a step of their own.
+def _team_label(pod: PodTemplate) -> PodTemplate:
+    return attrs.evolve(pod, labels={**pod.labels, "team": "shop"})
+
+
+check_all_laws(inject(logging()).then(Transformation.of(_team_label, name="team-label")))
+
+
+def _peeking_injection(pod: PodTemplate) -> PodTemplate:
+    """Chooses the sidecar's tag from the app's image: not natural."""
+    tag = pod.containers[0].image.tag
+    tag = tag if tag not in (None, "latest") else "1"
+    return inject(metrics(image=f"prom/node-exporter:{tag}"))(pod)
+
+
+def test_a_peeking_transformation_fails_its_naturality_law() -> None:
+    generated: dict[str, Any] = {}
+    check_all_laws(Transformation.of(_peeking_injection, name="peek"), into=generated,
+                   use_settings=settings(database=None, derandomize=True,
+                                         phases=[Phase.generate]))
+    with pytest.raises(AssertionError):
+        generated["test_peek_naturality"]()
+    generated["test_peek_identity"]()  # the other laws still hold

@@ -84,6 +84,7 @@ from returns.result import Failure, Result, Success
 
 from kancat.algebra.functor import SlotMap, fmap
 from kancat.algebra.lattice import MeshPolicy, MTLSMode
+from kancat.algebra.natural import Transformation
 from kancat.errors import FieldConflict, InvalidArgument, MeshConflict, Problem
 from kancat.values import Deployment, Service, StatefulSet
 from kancat.values import _check as check
@@ -413,6 +414,13 @@ class MeshService:
             return self
         return attrs.evolve(self, workloads=tuple(fmap(mapping, w) for w in self.workloads))
 
+    def transform(self, t: Transformation) -> "MeshService":
+        """Apply the pod transformation ``t`` (e.g. a sidecar injection) to every
+        workload; the Service and the policy stay as they are."""
+        if not self.workloads:
+            return self
+        return attrs.evolve(self, workloads=tuple(t(w) for w in self.workloads))
+
     def objects(self) -> tuple[Service | Workload, ...]:
         """The Kubernetes objects: the Service first (a StatefulSet's governing Service
         should exist before its pods), then the workloads."""
@@ -624,6 +632,21 @@ class Mesh:
             return self
         return attrs.evolve(self, services=FrozenMap(
             {name: service.fmap(mapping) for name, service in self.services.items()}))
+
+    def transform(self, t: Transformation) -> "Mesh":
+        """Apply the pod transformation ``t`` to every workload of every service.
+
+        Laws: a transformation commutes with ⊗ and leaves the unit alone —
+        ``t(a ⊗ b) == t(a) ⊗ t(b)`` wherever ``a ⊗ b`` is defined, and
+        ``t(Mesh.unit()) == Mesh.unit()`` — because it acts service by service and
+        ⊗ is a union of services by name.
+
+        >>> from kancat.patterns.sidecars import inject, metrics
+        >>> Mesh.unit().transform(inject(metrics())) == Mesh.unit()
+        True
+        """
+        return attrs.evolve(self, services=FrozenMap(
+            {name: service.transform(t) for name, service in self.services.items()}))
 
     def objects(self) -> tuple[Service | Workload, ...]:
         """Every Kubernetes object, for :func:`kancat.interpret.emit.to_yaml` and friends:

@@ -29,6 +29,7 @@ AssertionError: laws broken:
 """
 
 import inspect
+import re
 import sys
 from collections.abc import Callable, Collection, Iterable
 from typing import Any, TypeVar
@@ -40,6 +41,9 @@ try:
 except ImportError as error:  # an optional dependency: the "testing" extra
     raise ImportError("kancat.testing needs Hypothesis: pip install 'kancat[testing]'") from error
 
+from returns.result import Success
+
+from kancat.algebra.functor import SlotMap
 from kancat.algebra.lattice import (
     COMMUTATIVE_MONOID_LAWS,
     DIFFERENCE_LAWS,
@@ -48,10 +52,11 @@ from kancat.algebra.lattice import (
     MonoidOps,
     SemilatticeOps,
 )
+from kancat.algebra.natural import Transformation
 from kancat.errors import InvalidArgument
 
-__all__ = ["MARKER", "check_all_laws", "check_join_laws", "check_law", "check_monoid_laws",
-           "laws_of"]
+__all__ = ["MARKER", "TRANSFORMATION_LAWS", "check_all_laws", "check_join_laws", "check_law",
+           "check_monoid_laws", "laws_of"]
 
 MARKER = "kancat_laws"
 """The pytest marker every generated law test carries."""
@@ -131,29 +136,96 @@ def laws_of(kind: type) -> tuple[tuple[Law[Any], ...], Any]:
         "monoid)")
 
 
-def check_all_laws(kind: type, *, values: SearchStrategy[Any] | None = None,
-                   use_settings: settings | None = None) -> None:
-    """Add one test per law of ``kind`` to the calling module (``test_<Kind>_<law>``).
+def check_all_laws(subject: "type | Transformation", *,
+                   values: SearchStrategy[Any] | None = None,
+                   slot_maps: SearchStrategy[SlotMap] | None = None,
+                   use_settings: settings | None = None,
+                   into: dict[str, Any] | None = None) -> None:
+    """Add one test per law of ``subject`` to the calling module (``test_<name>_<law>``),
+    or to the namespace ``into``.
 
-    ``values`` draws the instances (default: ``st.from_type(kind)``, which works for
-    kancat's own types through its Hypothesis entry point). Call it at module level
-    in a test file::
+    ``subject`` is a type declaring a theory (a join-semilattice or a commutative
+    monoid, see :func:`laws_of`), or a :class:`~kancat.algebra.natural.Transformation`
+    (your own pod transformation, e.g. a hardening step or a sidecar injection), whose
+    laws are :data:`TRANSFORMATION_LAWS`. ``values`` draws the instances (for a type,
+    default ``st.from_type(kind)``, which works for kancat's own types through its
+    Hypothesis entry point; for a transformation, default workloads). ``slot_maps``
+    draws the slot maps naturality is claimed for (default: the maps that keep mount
+    paths, for which kancat's injections are natural). Call it at module level::
 
         check_all_laws(MyPolicy, values=my_policies())
+        check_all_laws(inject(logging()) .then(my_hardening))
     """
-    if not isinstance(kind, type):
-        raise InvalidArgument(f"check_all_laws(kind={kind!r}): kind must be a class; pass the "
-                              "type itself, e.g. check_all_laws(MeshPolicy)")
-    laws, ops = laws_of(kind)
-    drawn = values if values is not None else st.from_type(kind)
     caller = inspect.currentframe()
-    module = caller.f_back.f_globals if caller is not None and caller.f_back else {}
+    module = into if into is not None else (
+        caller.f_back.f_globals if caller is not None and caller.f_back else {})
+    if isinstance(subject, Transformation):
+        _add_transformation_laws(module, subject, values, slot_maps, use_settings)
+        return
+    if not isinstance(subject, type):
+        raise InvalidArgument(f"check_all_laws(subject={subject!r:.60}): give a class (e.g. "
+                              "check_all_laws(MeshPolicy)) or a Transformation")
+    laws, ops = laws_of(subject)
+    drawn = values if values is not None else st.from_type(subject)
     for law in laws:
-        test = _law_test(law, ops, drawn, use_settings)
-        test.__name__ = f"test_{kind.__name__}_{law.name}"
-        test.__qualname__ = test.__name__
-        test.__doc__ = f"{kind.__name__}: {law.name}, {law.formula}"
-        module[test.__name__] = _marked(test)
+        _add(module, f"test_{subject.__name__}_{law.name}",
+             f"{subject.__name__}: {law.name}, {law.formula}",
+             _law_test(law, ops, drawn, use_settings))
+
+
+def _add(module: dict[str, Any], name: str, doc: str, test: Callable[[], None]) -> None:
+    test.__name__ = test.__qualname__ = name
+    test.__doc__ = doc
+    module[name] = _marked(test)
+
+
+TRANSFORMATION_LAWS: tuple[tuple[str, str], ...] = (
+    ("naturality", "t.fmap(f)(fmap(f, w)) == fmap(f, t(w))"),
+    ("identity", "identity.then(t)(w) == t(w) == t.then(identity)(w)"),
+    ("tensor", "t(a ⊗ b) == t(a) ⊗ t(b) where a ⊗ b is defined"),
+    ("unit", "t(I) == I"),
+)
+"""The laws every pod transformation claims. Naturality is the pair form: a step
+that carries containers (an injection's sidecars) is mapped by ``f`` too, so for a
+step that carries none it is the plain square ``t(fmap(f, w)) == fmap(f, t(w))``."""
+
+
+def _add_transformation_laws(module: dict[str, Any], t: Transformation,
+                             values: SearchStrategy[Any] | None,
+                             slot_maps: SearchStrategy[SlotMap] | None,
+                             use_settings: settings | None) -> None:
+    from kancat.algebra.functor import fmap
+    from kancat.algebra.monoidal import Mesh
+    from kancat.testing import strategies
+
+    workloads = values if values is not None else st.one_of(strategies.deployments(),
+                                                             strategies.statefulsets())
+    maps = slot_maps if slot_maps is not None else strategies.mount_preserving_slot_maps()
+    identity = Transformation.identity()
+
+    @given(maps, workloads)
+    def naturality(f: SlotMap, workload: Any) -> None:
+        assert t.fmap(f)(fmap(f, workload)) == fmap(f, t(workload)), (f, workload)
+
+    @given(workloads)
+    def identity_law(workload: Any) -> None:
+        assert identity.then(t)(workload) == t(workload) == t.then(identity)(workload)
+
+    @given(strategies.meshes(max_services=2), strategies.meshes(max_services=2))
+    def tensor(a: Mesh, b: Mesh) -> None:
+        combined = a.tensor(b)
+        if isinstance(combined, Success):
+            assert combined.unwrap().transform(t) == a.transform(t).tensor(
+                b.transform(t)).unwrap(), (a, b)
+
+    def unit() -> None:
+        assert Mesh.unit().transform(t) == Mesh.unit()
+
+    label = re.sub(r"\W+", "_", t.name).strip("_") or "identity"
+    for (name, formula), test in zip(TRANSFORMATION_LAWS,
+                                     (naturality, identity_law, tensor, unit), strict=True):
+        chosen = use_settings(test) if use_settings is not None and name != "unit" else test
+        _add(module, f"test_{label}_{name}", f"{t.name}: {name}, {formula}", chosen)
 
 
 def _law_test(law: Law[Any], ops: Any, values: SearchStrategy[Any],

@@ -52,6 +52,7 @@ from kancat.algebra.functor import ContainerMetadata, SlotMap, mirror_images, se
 from kancat.algebra.lattice import MeshPolicy, MTLSMode, PodSecurityLevel, ResourceTotals
 from kancat.algebra.monoidal import ControlPlane, Mesh, MeshService
 from kancat.errors import InvalidArgument, InvalidValue
+from kancat.patterns.sidecars import STATUS_ANNOTATION, SidecarSpec
 from kancat.values import (
     Capabilities,
     ConfigMap,
@@ -1821,10 +1822,6 @@ def meshes(*, names: Iterable[str] = _MESH_NAMES, max_services: int = 3
 
 
 # --- sidecar specs, and the slot maps sidecar injection is natural for ---------------------
-
-# Imported here, beside the strategies that use it, because this section was appended while
-# other sections were being edited (E402: an import below the top of the module).
-from kancat.patterns.sidecars import STATUS_ANNOTATION, SidecarSpec  # noqa: E402
 
 _SIDECAR_NAMES = ("log-forwarder", "envoy-proxy", "metrics-exporter", "sidecar-a", "sidecar-b")
 _SIDECAR_IMAGES = tuple(ImageRef.of(text) for text in (
