@@ -179,21 +179,44 @@ def monoid(kind: type[_M]) -> MonoidOps[_M]:
     return MonoidOps(kind.combine, kind.empty())
 
 
-def _associative(ops: SemilatticeOps[Any], a: Any, b: Any, c: Any) -> bool:
-    join = ops.join
-    return bool(join(join(a, b), c) == join(a, join(b, c)))
+_Holds = Callable[[Any, Any, Any, Any], bool]
 
 
-def _commutative(ops: SemilatticeOps[Any], a: Any, b: Any, c: Any) -> bool:
-    return bool(ops.join(a, b) == ops.join(b, a))
+def _associative(operation: Callable[[Any], Callable[[Any, Any], Any]]) -> _Holds:
+    """``(a · b) · c == a · (b · c)`` for the operation ``operation(ops)``."""
+    def holds(ops: Any, a: Any, b: Any, c: Any) -> bool:
+        op = operation(ops)
+        return bool(op(op(a, b), c) == op(a, op(b, c)))
+    return holds
+
+
+def _commutative(operation: Callable[[Any], Callable[[Any, Any], Any]]) -> _Holds:
+    """``a · b == b · a``."""
+    def holds(ops: Any, a: Any, b: Any, c: Any) -> bool:
+        op = operation(ops)
+        return bool(op(a, b) == op(b, a))
+    return holds
+
+
+def _unit(operation: Callable[[Any], Callable[[Any, Any], Any]],
+          unit: Callable[[Any], Any]) -> _Holds:
+    """``e · a == a == a · e`` for the unit ``unit(ops)``."""
+    def holds(ops: Any, a: Any, b: Any, c: Any) -> bool:
+        op, e = operation(ops), unit(ops)
+        return bool(op(e, a) == a and op(a, e) == a)
+    return holds
+
+
+def _join(ops: SemilatticeOps[Any]) -> Callable[[Any, Any], Any]:
+    return ops.join
+
+
+def _combine(ops: MonoidOps[Any]) -> Callable[[Any, Any], Any]:
+    return ops.combine
 
 
 def _idempotent(ops: SemilatticeOps[Any], a: Any, b: Any, c: Any) -> bool:
     return bool(ops.join(a, a) == a)
-
-
-def _bottom_unit(ops: SemilatticeOps[Any], a: Any, b: Any, c: Any) -> bool:
-    return bool(ops.join(ops.bottom, a) == a and ops.join(a, ops.bottom) == a)
 
 
 def _order(ops: SemilatticeOps[Any], a: Any, b: Any, c: Any) -> bool:
@@ -217,24 +240,11 @@ def _difference_adjoint(ops: SemilatticeOps[Any], a: Any, b: Any, c: Any) -> boo
     return True
 
 
-def _monoid_associative(ops: MonoidOps[Any], a: Any, b: Any, c: Any) -> bool:
-    plus = ops.combine
-    return bool(plus(plus(a, b), c) == plus(a, plus(b, c)))
-
-
-def _monoid_commutative(ops: MonoidOps[Any], a: Any, b: Any, c: Any) -> bool:
-    return bool(ops.combine(a, b) == ops.combine(b, a))
-
-
-def _monoid_unit(ops: MonoidOps[Any], a: Any, b: Any, c: Any) -> bool:
-    return bool(ops.combine(ops.empty, a) == a and ops.combine(a, ops.empty) == a)
-
-
 JOIN_SEMILATTICE_LAWS: tuple[Law[SemilatticeOps[Any]], ...] = (
-    Law("associativity", "(a ⊔ b) ⊔ c == a ⊔ (b ⊔ c)", _associative),
-    Law("commutativity", "a ⊔ b == b ⊔ a", _commutative),
+    Law("associativity", "(a ⊔ b) ⊔ c == a ⊔ (b ⊔ c)", _associative(_join)),
+    Law("commutativity", "a ⊔ b == b ⊔ a", _commutative(_join)),
     Law("idempotence", "a ⊔ a == a", _idempotent),
-    Law("unit", "⊥ ⊔ a == a == a ⊔ ⊥", _bottom_unit),
+    Law("unit", "⊥ ⊔ a == a == a ⊔ ⊥", _unit(_join, lambda ops: ops.bottom)),
     Law("order", "a ≤ b ⇔ a ⊔ b == b", _order),
 )
 """The laws of :class:`JoinSemilattice`. ``order`` is tried at ``(a, b)``,
@@ -250,9 +260,9 @@ i.e. ``a ∖ b`` is the least ``x`` with ``a ≤ b ⊔ x``. Tried with ``b`` and
 ``a ≤ b ⊔ (a ∖ b)``) and ``a``."""
 
 COMMUTATIVE_MONOID_LAWS: tuple[Law[MonoidOps[Any]], ...] = (
-    Law("associativity", "(a + b) + c == a + (b + c)", _monoid_associative),
-    Law("commutativity", "a + b == b + a", _monoid_commutative),
-    Law("unit", "0 + a == a == a + 0", _monoid_unit),
+    Law("associativity", "(a + b) + c == a + (b + c)", _associative(_combine)),
+    Law("commutativity", "a + b == b + a", _commutative(_combine)),
+    Law("unit", "0 + a == a == a + 0", _unit(_combine, lambda ops: ops.empty)),
 )
 """The laws of :class:`CommutativeMonoid`."""
 
