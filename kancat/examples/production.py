@@ -1,7 +1,7 @@
 """The built-in example: a realistic small application.
 
-* ``web``: a Deployment whose app container writes logs to an emptyDir that a
-  fluent-bit sidecar ships on, with its configuration from a ConfigMap;
+* ``web``: a Deployment whose app container writes logs to an emptyDir that an
+  injected fluent-bit sidecar ships on, with its configuration from a ConfigMap;
 * a ClusterIP Service in front of it;
 * ``db``: a 3-replica StatefulSet database with an init container, probes, a
   volumeClaimTemplate per replica, and the headless Service that names its pods.
@@ -10,12 +10,11 @@
 ['Namespace/shop', 'ConfigMap/fluent-bit-config', 'Deployment/web', 'Service/web', 'Service/db', 'StatefulSet/db']
 """
 
+from kancat.patterns.sidecars import inject, logging, logging_config
 from kancat.values import (
-    ConfigMap,
     ConfigMapVolume,
     Container,
     Deployment,
-    EmptyDir,
     EnvVar,
     ExecAction,
     HTTPGetAction,
@@ -28,37 +27,15 @@ from kancat.values import (
     Service,
     StatefulSet,
     Volume,
-    VolumeMount,
 )
 
 NAMESPACE = "shop"
 
-FLUENT_BIT_CONFIG = """\
-[SERVICE]
-    Flush        5
-    Log_Level    info
-    Parsers_File parsers.conf
-
-[INPUT]
-    Name         tail
-    Path         /var/log/app/*.log
-    Tag          app.*
-
-[OUTPUT]
-    Name         es
-    Match        *
-    Host         ${FLUENT_ELASTICSEARCH_HOST}
-    Port         9200
-"""
-
 namespace = Namespace.of(NAMESPACE, labels={"pod-security.kubernetes.io/enforce": "baseline"})
 
-fluent_bit_config = ConfigMap.of("fluent-bit-config", {
-    "fluent-bit.conf": FLUENT_BIT_CONFIG,
-    "parsers.conf": "[PARSER]\n    Name   json\n    Format json\n",
-}, namespace=NAMESPACE)
+fluent_bit_config = logging_config(namespace=NAMESPACE)
 
-web = Deployment.of(
+web_app = Deployment.of(
     "web",
     namespace=NAMESPACE,
     replicas=3,
@@ -68,28 +45,18 @@ web = Deployment.of(
             image="registry.example.com/shop/web:1.4.2",
             ports={"http": 8080},
             env={"LOG_DIR": "/var/log/app"},
-            volume_mounts={"logs": "/var/log/app"},
             requests={"cpu": "250m", "memory": "256Mi"},
             limits={"cpu": "1", "memory": "512Mi"},
             liveness_probe=Probe(HTTPGetAction(port="http", path="/healthz"),
                                  initial_delay_seconds=10, period_seconds=10),
             readiness_probe=Probe(HTTPGetAction(port="http", path="/ready"), period_seconds=5),
         ),
-        Container.of(
-            "log-forwarder",
-            image="fluent/fluent-bit:3.2.4",
-            env={"FLUENT_ELASTICSEARCH_HOST": "elasticsearch.logging.svc.cluster.local"},
-            volume_mounts=[VolumeMount("logs", "/var/log/app", read_only=True),
-                           VolumeMount("fluent-bit-config", "/fluent-bit/etc/")],
-            requests={"cpu": "50m", "memory": "64Mi"},
-            limits={"memory": "128Mi"},
-        ),
-    ],
-    volumes=[
-        Volume("logs", EmptyDir()),
-        Volume("fluent-bit-config", ConfigMapVolume("fluent-bit-config")),
     ],
 )
+
+# The logging sidecar is injected: the pod gains the fluent-bit container, the shared
+# emptyDir mounted at /var/log/app in the app, and the ConfigMap volume.
+web = inject(logging())(web_app)
 
 web_service = Service.expose(web, port=80)
 
