@@ -596,10 +596,10 @@ def _probe(o: _Object | None) -> Probe | None:
     else:
         port, service = h.raw("port"), h.raw("service")
         handler = h.take(lambda: GRPCAction(port, service))
-    if h.rest() or o.rest():
-        # Fields Kubernetes knows on a probe but kancat does not model: none exist in
-        # 1.32; the unknown-field check has reported anything else.
-        pass
+    # Every field Kubernetes 1.32 knows on a probe and its handler is modelled: anything
+    # left over is an unknown field, which the field check has reported already.
+    h.rest()
+    o.rest()
     if handler is None:
         return None
     return o.take(lambda: Probe(handler, **timings))
