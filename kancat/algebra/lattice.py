@@ -41,6 +41,7 @@ Leibniz rule in certain toposes" (1991) for the difference ``a ∖ b``; S. Mac L
 
 import enum
 import functools
+import operator
 import re
 from collections.abc import Callable, Iterable, Mapping
 from fractions import Fraction
@@ -834,26 +835,25 @@ def _amount_problems(path: str, value: object) -> list[Problem]:
     return []
 
 
-def _sum(a: FrozenMap[Fraction], b: FrozenMap[Fraction]) -> FrozenMap[Fraction]:
+def _pointwise(a: FrozenMap[Fraction], b: FrozenMap[Fraction],
+               op: Callable[[Fraction, Fraction], Fraction]) -> FrozenMap[Fraction]:
+    """``op`` resource by resource; a resource on one side only is taken as it is."""
     if not a:
         return b
     if not b:
         return a
     data = a.as_dict()
     for key, value in b.items():
-        data[key] = data.get(key, 0) + value
+        data[key] = op(data[key], value) if key in data else value
     return FrozenMap(data)
+
+
+def _sum(a: FrozenMap[Fraction], b: FrozenMap[Fraction]) -> FrozenMap[Fraction]:
+    return _pointwise(a, b, operator.add)
 
 
 def _max(a: FrozenMap[Fraction], b: FrozenMap[Fraction]) -> FrozenMap[Fraction]:
-    if not a:
-        return b
-    if not b:
-        return a
-    data = a.as_dict()
-    for key, value in b.items():
-        data[key] = max(data.get(key, value), value)
-    return FrozenMap(data)
+    return _pointwise(a, b, max)
 
 
 def _fits(a: FrozenMap[Fraction], b: FrozenMap[Fraction]) -> bool:
