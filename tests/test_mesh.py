@@ -297,3 +297,17 @@ def test_all_lists_exactly_the_public_names() -> None:
               if not name.startswith("_") and name.isidentifier()} - imported
     assert set(monoidal.__all__) == public
     assert monoidal.__all__ == sorted(monoidal.__all__)
+
+
+def test_kancat_emit_takes_a_mesh_as_target(tmp_path: Path,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    from kancat.cli import main
+
+    target = tmp_path / "shopmesh.py"
+    target.write_text(
+        "from kancat.algebra.monoidal import Mesh, MeshService\n"
+        "from kancat.examples.production import web\n"
+        "mesh = Mesh.of(MeshService.of(web, port=80))\n", encoding="utf-8")
+    assert main(["emit", f"{target}:mesh"]) == 0
+    kinds = [d["kind"] for d in yaml.safe_load_all(capsys.readouterr().out)]
+    assert kinds == ["Service", "Deployment"]
