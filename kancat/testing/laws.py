@@ -34,13 +34,12 @@ import sys
 from collections.abc import Callable, Collection, Iterable
 from typing import Any, TypeVar
 
-try:
-    from hypothesis import Phase, given, settings
-    from hypothesis import strategies as st
-    from hypothesis.strategies import SearchStrategy
-except ImportError as error:  # an optional dependency: the "testing" extra
-    raise ImportError("kancat.testing needs Hypothesis: pip install 'kancat[testing]'") from error
+import kancat.testing._hypothesis  # noqa: F401  (first: names the extra if missing)
 
+# isort: split
+from hypothesis import Phase, given, settings
+from hypothesis import strategies as st
+from hypothesis.strategies import SearchStrategy
 from returns.result import Success
 
 from kancat.algebra.functor import SlotMap

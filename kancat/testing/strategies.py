@@ -40,13 +40,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from fractions import Fraction
 from typing import Any, TypeVar
 
-try:
-    import hypothesis.strategies as st
-    from hypothesis.strategies import DrawFn, SearchStrategy
-except ImportError as error:  # an optional dependency: the "testing" extra
-    raise ImportError("kancat.testing needs Hypothesis: pip install 'kancat[testing]'") from error
+import kancat.testing._hypothesis  # noqa: F401  (first: names the extra if missing)
 
+# isort: split
 import attrs
+import hypothesis.strategies as st
+from hypothesis.strategies import DrawFn, SearchStrategy
 
 from kancat.algebra.functor import ContainerMetadata, SlotMap, mirror_images, set_env
 from kancat.algebra.lattice import MeshPolicy, MTLSMode, PodSecurityLevel, ResourceTotals
