@@ -208,7 +208,7 @@ def _load_objects(target: str) -> list[KubeObject]:
 
 def _emit(args: argparse.Namespace) -> int:
     from kancat.interpret.emit import render, write_directory
-    from kancat.interpret.manifest import parse_version
+    from kancat.values.kinds import parse_version
 
     try:
         version = parse_version(args.kubernetes_version)

@@ -14,7 +14,7 @@ from kancat.algebra.monoidal import Mesh
 from kancat.algebra.natural import Transformation
 from kancat.patterns.sidecars import inject
 from kancat.testing.strategies import meshes, sidecar_specs
-from kancat.values._frozen import FrozenMap
+from kancat.core.frozen import FrozenMap
 
 Transform = Callable[[Mesh, Transformation], Mesh]
 FIND = settings(database=None, derandomize=True, max_examples=200, phases=[Phase.generate],

@@ -9,9 +9,10 @@ from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
 from kancat.algebra.functor import fmap
-from kancat.algebra.lattice import MeshPolicy, MTLSMode, ResourceTotals
+from kancat.algebra.policy import MeshPolicy, MTLSMode
+from kancat.algebra.totals import ResourceTotals
 from kancat.algebra.natural import Transformation
-from kancat.patterns.sidecars import inject, logging, metrics
+from kancat.patterns.sidecars import inject, fluent_bit, node_exporter
 from kancat.testing.laws import check_all_laws
 from kancat.testing.strategies import deployments, policies, slot_maps
 from kancat.values import PodTemplate
@@ -62,14 +63,14 @@ def _team_label(pod: PodTemplate) -> PodTemplate:
     return attrs.evolve(pod, labels={**pod.labels, "team": "shop"})
 
 
-check_all_laws(inject(logging()).then(Transformation.of(_team_label, name="team-label")))
+check_all_laws(inject(fluent_bit()).then(Transformation.of(_team_label, name="team-label")))
 
 
 def _peeking_injection(pod: PodTemplate) -> PodTemplate:
     """Chooses the sidecar's tag from the app's image: not natural."""
     tag = pod.containers[0].image.tag
     tag = tag if tag not in (None, "latest") else "1"
-    return inject(metrics(image=f"prom/node-exporter:{tag}"))(pod)
+    return inject(node_exporter(image=f"prom/node-exporter:{tag}"))(pod)
 
 
 def test_a_peeking_transformation_fails_its_naturality_law() -> None:

@@ -25,10 +25,10 @@ from returns.result import Success
 
 from kancat.interpret.emit import to_json, to_manifests, to_yaml
 from kancat.interpret.load import load_manifest, load_yaml
-from kancat.interpret.manifest import to_manifest
+from kancat.codec.encode import to_manifest
 from kancat.testing import strategies as ks
 from kancat.values import ConfigMap, KubeObject, Namespace
-from kancat.values._frozen import FrozenMap, freeze
+from kancat.core.frozen import FrozenMap, freeze
 from tests.validators import validate_manifest
 
 KINDS: dict[str, SearchStrategy[Any]] = {

@@ -1,9 +1,10 @@
 """Generate ``kancat/_schemas/k8s-fields-1.32.json``: the field names Kubernetes knows.
 
 The source is the strict JSON schema of Kubernetes 1.32 shipped by the
-``kubernetes-validate`` package (a development dependency). Only the definitions
-reachable from the kinds in :data:`KINDS` are kept, and for each definition only
-its property names and, per property, the shape of its value:
+``kubernetes-validate`` package (a development dependency). The kinds described are
+those of kancat's kinds table (:data:`kancat.values.kinds.KINDS`, at their 1.32
+group/version); only the definitions reachable from them are kept, and for each
+definition only its property names and, per property, the shape of its value:
 
 * ``0``                 a leaf (scalar, IntOrString, Quantity, Time, a free-form
                         object such as RawExtension, a map or list of scalars ...)
@@ -13,6 +14,11 @@ its property names and, per property, the shape of its value:
 
 Definitions without properties (IntOrString, Quantity, RawExtension, FieldsV1 ...)
 are leaves and are not listed under ``defs``.
+
+``served`` lists, for every group/version the API server knows, the kinds it serves
+(lists and the meta kinds ``DeleteOptions`` and ``WatchEvent`` left out; a group/version
+that serves none of its former kinds any more, such as ``extensions/v1beta1``, has an
+empty list): how the loader tells a misspelt or removed kind from a custom resource.
 
 Run from the project root::
 
@@ -29,35 +35,22 @@ import sys
 from pathlib import Path
 from typing import Any
 
-__all__ = ["KINDS", "OUTPUT", "SCHEMA_DIR", "build", "main", "render"]
+__all__ = ["OUTPUT", "SCHEMA_DIR", "build", "described", "main", "render"]
 
 SCHEMA_DIR = "v1.32.0-local-strict"
 OUTPUT = Path(__file__).resolve().parents[1] / "kancat" / "_schemas" / "k8s-fields-1.32.json"
 
-#: (apiVersion, kind) of every top-level kind whose fields are described.
-KINDS: tuple[tuple[str, str], ...] = (
-    ("apps/v1", "Deployment"),
-    ("apps/v1", "StatefulSet"),
-    ("apps/v1", "DaemonSet"),
-    ("apps/v1", "ReplicaSet"),
-    ("batch/v1", "Job"),
-    ("batch/v1", "CronJob"),
-    ("v1", "Pod"),
-    ("v1", "Service"),
-    ("v1", "ConfigMap"),
-    ("v1", "Secret"),
-    ("v1", "Namespace"),
-    ("v1", "ServiceAccount"),
-    ("policy/v1", "PodDisruptionBudget"),
-    ("networking.k8s.io/v1", "NetworkPolicy"),
-    ("v1", "PersistentVolumeClaim"),
-    ("autoscaling/v2", "HorizontalPodAutoscaler"),
-    ("networking.k8s.io/v1", "Ingress"),
-    ("rbac.authorization.k8s.io/v1", "Role"),
-    ("rbac.authorization.k8s.io/v1", "RoleBinding"),
-    ("rbac.authorization.k8s.io/v1", "ClusterRole"),
-    ("rbac.authorization.k8s.io/v1", "ClusterRoleBinding"),
-)
+_VERSION = (1, 32)
+
+
+def described() -> tuple[tuple[str, str], ...]:
+    """(apiVersion, kind) of every kind of the kinds table, as Kubernetes 1.32 serves it."""
+    from kancat.values.kinds import KINDS
+
+    return tuple((row.api_version(_VERSION), row.name) for row in KINDS)
+
+
+_META_KINDS = frozenset({"DeleteOptions", "WatchEvent"})
 
 _PACKAGE = "kubernetes-validate"
 _REF_MARK = "#/$defs/"
@@ -129,7 +122,7 @@ def build() -> dict[str, Any]:
     defs: dict[str, Any] = _read_json(directory / "_definitions.json")["$defs"]
     kinds: dict[str, str] = {}
     pending: list[str] = []
-    for api_version, kind in KINDS:
+    for api_version, kind in described():
         top = _top_definition(defs, api_version, kind)
         kind_schema = _read_json(directory / _kind_file(api_version, kind))
         if set(kind_schema["properties"]) != set(defs[top]["properties"]):
@@ -156,11 +149,24 @@ def build() -> dict[str, Any]:
         ),
         "format": (
             "defs: definition -> {field: 0 leaf | 'def' object | ['def'] list of objects"
-            " | {'*': 'def'} map of objects}; kinds: 'apiVersion kind' -> definition"
+            " | {'*': 'def'} map of objects}; kinds: 'apiVersion kind' -> definition;"
+            " served: apiVersion -> the kinds it serves"
         ),
         "kinds": dict(sorted(kinds.items())),
+        "served": _served(defs),
         "defs": dict(sorted(out.items())),
     }
+
+
+def _served(defs: dict[str, Any]) -> dict[str, list[str]]:
+    served: dict[str, set[str]] = {}
+    for schema in defs.values():
+        for gvk in schema.get("x-kubernetes-group-version-kind", []):
+            api_version = f"{gvk['group']}/{gvk['version']}" if gvk["group"] else gvk["version"]
+            kinds = served.setdefault(api_version, set())
+            if gvk["kind"] not in _META_KINDS and not gvk["kind"].endswith("List"):
+                kinds.add(gvk["kind"])
+    return {api_version: sorted(kinds) for api_version, kinds in sorted(served.items())}
 
 
 def _compact(value: Any) -> str:
@@ -177,9 +183,9 @@ def render(document: dict[str, Any]) -> str:
     head = [
         f"{_compact(key)}:{_compact(value)}"
         for key, value in document.items()
-        if key not in ("kinds", "defs")
+        if key not in ("kinds", "served", "defs")
     ]
-    body = [f'"kinds":{block(document["kinds"])}', f'"defs":{block(document["defs"])}']
+    body = [f'"{key}":{block(document[key])}' for key in ("kinds", "served", "defs")]
     return "{\n" + ",\n".join([*head, *body]) + "\n}\n"
 
 

@@ -162,7 +162,7 @@ BAD_INPUTS = [
         id="container-port-float"),
     row(lambda: ContainerPort(80, host_port=70000), "hostPort", "hostPort 70000 is out of range",
         id="host-port-70000"),
-    row(lambda: ContainerPort(80, protocol="tcp"), "protocol", "protocol 'tcp' is not supported",
+    row(lambda: ContainerPort(80, protocol="tcp"), "protocol", "protocol 'tcp' is not allowed",
         id="container-port-protocol-lowercase"),
     row(lambda: ctr(ports={"http": 70000}), "ports[0].containerPort", "70000 is out of range",
         id="container-of-port-70000"),
@@ -262,18 +262,19 @@ BAD_INPUTS = [
     row(lambda: Deployment.of("web", containers=[APP], replicas=2**31), "spec.replicas", "2147483648", id="deployment-replicas-above-int32"),
 
     # --- the selector must match the template labels ----------------------------------------
-    row(lambda: Deployment(ObjectMeta.of("web"), PodTemplate.of([APP], labels=WEB),
-                           LabelSelector.of({"app": "other"})),
+    row(lambda: Deployment(ObjectMeta.of("web"), template=PodTemplate.of([APP], labels=WEB),
+                           selector=LabelSelector.of({"app": "other"})),
         "spec.selector", "selector does not match the template labels",
         id="deployment-selector-mismatch"),
-    row(lambda: Deployment(ObjectMeta.of("web"), PodTemplate.of([APP], labels=WEB),
-                           LabelSelector.of({"app": "web", "tier": "front"})),
+    row(lambda: Deployment(ObjectMeta.of("web"), template=PodTemplate.of([APP], labels=WEB),
+                           selector=LabelSelector.of({"app": "web", "tier": "front"})),
         "spec.selector", "does not match", id="deployment-selector-needs-more-labels"),
-    row(lambda: Deployment(ObjectMeta.of("web"), PodTemplate.of([APP], labels=WEB),
-                           LabelSelector()),
+    row(lambda: Deployment(ObjectMeta.of("web"), template=PodTemplate.of([APP], labels=WEB),
+                           selector=LabelSelector()),
         "spec.selector", "the selector is empty", id="deployment-selector-empty"),
-    row(lambda: StatefulSet(ObjectMeta.of("db"), PodTemplate.of([APP], labels={"app": "db"}),
-                            LabelSelector.of(WEB), "db"),
+    row(lambda: StatefulSet(ObjectMeta.of("db"),
+                            template=PodTemplate.of([APP], labels={"app": "db"}),
+                            selector=LabelSelector.of(WEB), service_name="db"),
         "spec.selector", "does not match", id="statefulset-selector-mismatch"),
 
     # --- quantities -------------------------------------------------------------------------
@@ -295,7 +296,7 @@ BAD_INPUTS = [
     row(lambda: Resources.of(requests={"cpu": "12 apples"}), "requests['cpu']", "'12 apples' is not a Kubernetes quantity", id="resources-quantity-apples"),
     row(lambda: ctr(limits={"memory": "1.5.5"}), "resources.limits['memory']", "'1.5.5' is not a Kubernetes quantity", id="container-of-quantity-two-dots"),
     row(lambda: PersistentVolumeClaimTemplate("data", Quantity.of("0")),
-        "spec.resources.requests['storage']", "storage 0 is not positive",
+        "spec.resources.requests.storage", "storage 0 is not positive",
         id="claim-template-storage-zero"),
 
     # --- requests must not exceed limits; no negative amounts ------------------------------
@@ -331,8 +332,10 @@ BAD_INPUTS = [
     row(lambda: ImageRef.of(42), "", "image must be a string, got 42", id="image-not-string"),
     row(lambda: ImageRef(None, "Web"), "", "is not a valid image reference",
         id="image-raw-uppercase"),
-    row(lambda: Container("app", IMAGE), "image", "image must be an ImageRef",
+    row(lambda: Container("app", "Web App:1.0"), "image", "is not a valid image reference",
         id="container-raw-image-string"),
+    row(lambda: Container("app", 42), "image", "image must be a string, got 42",
+        id="container-raw-image-int"),
     row(lambda: Container.of("app", image="Web:1.0"), "image", "'Web:1.0' is not a valid image reference", id="container-of-image-uppercase"),
     row(lambda: ImageRef.of("web@sha256:" + "a" * 40), "", "is not a valid image reference", id="image-sha256-digest-40-hex"),
     row(lambda: ImageRef.of("web@sha256:" + "A" * 64), "", "is not a valid image reference", id="image-sha256-digest-uppercase"),
@@ -383,7 +386,7 @@ BAD_INPUTS = [
         "periodSeconds must be >= 1, got 0", id="probe-period-0"),
     row(lambda: Probe(HTTPGetAction(8080), initial_delay_seconds=-1), "initialDelaySeconds",
         "must be >= 0, got -1", id="probe-initial-delay-negative"),
-    row(lambda: Probe("curl localhost"), "", "a probe needs exactly one handler",
+    row(lambda: Probe("curl localhost"), "", "handler must be an ExecAction, HTTPGetAction, TCPSocketAction or GRPCAction",
         id="probe-handler-not-a-handler"),
     row(lambda: ctr(liveness_probe=Probe(HTTPGetAction(8080), success_threshold=3)), "livenessProbe.successThreshold", "1", id="probe-liveness-success-threshold-3"),
     row(lambda: ctr(readiness_probe=Probe(HTTPGetAction(8080),
@@ -401,7 +404,7 @@ BAD_INPUTS = [
         id="pod-template-restart-policy-on-container"),
     row(lambda: Deployment.of("web", containers=[ctr(restart_policy="Always")]), "spec.template.spec.containers[0].restartPolicy", "only allowed on init containers", id="deployment-restart-policy-on-container"),
     row(lambda: ctr(restart_policy="OnFailure"), "restartPolicy",
-        "container restartPolicy 'OnFailure' is not allowed", id="container-restart-policy-bad"),
+        "restartPolicy 'OnFailure' is not allowed", id="container-restart-policy-bad"),
     row(lambda: ctr(image_pull_policy="always"), "imagePullPolicy", "'always' is not allowed",
         id="container-pull-policy-lowercase"),
 
@@ -546,7 +549,8 @@ def test_container_reports_problems_of_every_part() -> None:
 def test_workload_reports_all_of_its_own_rules_at_once() -> None:
     template = PodTemplate.of([ctr(volume_mounts={"data": "/data"})], labels=WEB)
     with pytest.raises(InvalidValue) as info:
-        Deployment(ObjectMeta.of("web"), template, LabelSelector.of({"app": "api"}), replicas=-1)
+        Deployment(ObjectMeta.of("web"), template=template, selector=LabelSelector.of({"app": "api"}),
+                   replicas=-1)
     assert [p.path for p in info.value.problems] == [
         "spec.replicas", "spec.selector", "spec.template.spec.containers[0].volumeMounts[0].name"]
 

@@ -158,9 +158,10 @@ def test_emit_an_invalid_value_exits_1_and_writes_nothing(
     assert out == ""
     assert not out_dir.exists()
     first = err.splitlines()[0]
-    assert first == ("Deployment/web: spec.template.spec.initContainers: native sidecars "
-                     "(restartPolicy: Always) need Kubernetes 1.29 or newer, not 1.28 "
-                     "(target Kubernetes 1.29+ or run the sidecar as a regular container)")
+    assert first == ("Deployment/web: spec.template.spec.initContainers[0].restartPolicy: "
+                     "native sidecars (restartPolicy: Always) need Kubernetes 1.29 or newer, "
+                     "not 1.28 (target Kubernetes 1.29+ or run the sidecar as a regular "
+                     "container)")
     assert "Traceback" not in err
 
 

@@ -33,7 +33,7 @@ def test_kubectl_output_round_trips_exactly() -> None:
     text = (DATA / "kubectl-get.yaml").read_text()
     objects = _objects(text)
     assert [type(o).__name__ for o in objects] == [
-        "Deployment", "Service", "OpaqueObject", "PodDisruptionBudget", "NetworkPolicy",
+        "Deployment", "Service", "Secret", "PodDisruptionBudget", "NetworkPolicy",
         "StatefulSet", "Namespace", "ConfigMap"]
     assert list(yaml.safe_load_all(to_yaml(objects))) == list(yaml.safe_load_all(text))
     assert _objects(to_yaml(objects)) == objects
@@ -122,7 +122,7 @@ def test_native_sidecars_need_kubernetes_1_29() -> None:
     assert isinstance(result, Failure)
     (problem,) = result.failure().problems
     assert problem.object == "Deployment/web"
-    assert problem.path == "spec.template.spec.initContainers"
+    assert problem.path == "spec.template.spec.initContainers[0].restartPolicy"
     assert "1.29" in problem.message
 
 

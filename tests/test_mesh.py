@@ -12,7 +12,7 @@ from returns.result import Failure, Success
 
 import kancat.algebra.monoidal as monoidal
 from kancat.algebra.functor import SlotMap, fmap, map_image, mirror_images
-from kancat.algebra.lattice import MeshPolicy, MTLSMode
+from kancat.algebra.policy import MeshPolicy, MTLSMode
 from kancat.algebra.monoidal import ABSENT, ControlPlane, Mesh, MeshService, differences
 from kancat.errors import FieldConflict, InvalidArgument, InvalidValue, MeshConflict
 from kancat.examples.production import db, db_service, web, web_service
@@ -109,12 +109,12 @@ def test_a_conflict_names_the_service_and_every_differing_field() -> None:
     conflict = result.failure()
     assert conflict.service == "web"
     assert conflict.fields == (
-        FieldConflict("workloads[web].template.containers[app].image.tag", "1.4.2", "1.5.0"),
-        FieldConflict("workloads[web].replicas", 3, 5))
+        FieldConflict("workloads[web].replicas", 3, 5),
+        FieldConflict("workloads[web].template.containers[app].image.tag", "1.4.2", "1.5.0"))
     assert str(conflict) == (
         "service 'web' is defined differently on the two sides of ⊗:\n"
-        "  workloads[web].template.containers[app].image.tag: '1.4.2' vs '1.5.0'\n"
         "  workloads[web].replicas: 3 vs 5\n"
+        "  workloads[web].template.containers[app].image.tag: '1.4.2' vs '1.5.0'\n"
         "(make the two definitions equal, rename one of the services, "
         "or leave it out of one side)")
     assert Mesh.of(scaled).tensor(ours) == Failure(conflict.swapped())
@@ -234,7 +234,7 @@ def test_bad_names_and_types() -> None:
     assert _paths(raised.value) == ["name"]
     with pytest.raises(InvalidValue) as raised:
         MeshService.of(_deployment(), port=70000)
-    assert _paths(raised.value) == ["service.port"]
+    assert _paths(raised.value) == ["service.spec.ports[0].port"]
     with pytest.raises(InvalidArgument, match="workloads"):
         MeshService("web", [web_service])  # type: ignore[list-item]
     with pytest.raises(InvalidArgument, match="policy"):

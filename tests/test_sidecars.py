@@ -19,12 +19,12 @@ from kancat.patterns import sidecars
 from kancat.patterns.sidecars import (
     STATUS_ANNOTATION,
     SidecarSpec,
+    envoy,
+    envoy_config,
+    fluent_bit,
+    fluent_bit_config,
     inject,
-    logging,
-    logging_config,
-    metrics,
-    proxy,
-    proxy_config,
+    node_exporter,
 )
 from kancat.values import (
     Container,
@@ -40,8 +40,8 @@ PREFIX = "types.example"  # a stand-in for the protobuf type-URL prefix Envoy ne
 
 
 def _all_three(native: bool = False) -> Transformation:
-    return inject(logging(native=native), proxy(service_cluster="web", native=native),
-                  metrics(native=native))
+    return inject(fluent_bit(native=native), envoy(service_cluster="web", native=native),
+                  node_exporter(native=native))
 
 
 def _pod_spec(manifest: dict[str, Any]) -> dict[str, Any]:
@@ -59,8 +59,8 @@ def _by_name(items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
                                                  (True, "1.32")])
 def test_the_three_sidecars_in_production_emit_valid_manifests(native: bool,
                                                                version: str) -> None:
-    objects = [*_all_three(native)(production), logging_config(namespace="shop"),
-               proxy_config(type_url_prefix=PREFIX, namespace="shop")]
+    objects = [*_all_three(native)(production), fluent_bit_config(namespace="shop"),
+               envoy_config(type_url_prefix=PREFIX, namespace="shop")]
     manifests = to_manifests(objects, kubernetes_version=version)
     for manifest in manifests:
         validate_manifest(manifest, version)
@@ -78,7 +78,7 @@ def test_regular_sidecars_have_the_founding_design_shape() -> None:
     manifest = to_manifests(_all_three()(web))[0]
     spec = _pod_spec(manifest)
     assert [c["name"] for c in spec["containers"]] == [
-        "app", "envoy-proxy", "log-forwarder", "prometheus-exporter"]
+        "app", "envoy-proxy", "log-forwarder", "node-exporter"]
     assert "initContainers" not in spec
     containers = _by_name(spec["containers"])
 
@@ -105,7 +105,7 @@ def test_regular_sidecars_have_the_founding_design_shape() -> None:
     assert envoy["env"] == [{"name": "POD_NAME",
                              "valueFrom": {"fieldRef": {"fieldPath": "metadata.name"}}}]
 
-    exporter = containers["prometheus-exporter"]
+    exporter = containers["node-exporter"]
     assert exporter["image"] == "prom/node-exporter:v1.8.2"
     assert exporter["ports"] == [{"containerPort": 9100, "name": "metrics", "protocol": "TCP"}]
     assert exporter["resources"]["requests"] == {"cpu": "10m", "memory": "30Mi"}
@@ -116,7 +116,7 @@ def test_regular_sidecars_have_the_founding_design_shape() -> None:
         {"name": "logs", "emptyDir": {}}]
     status = json.loads(manifest["spec"]["template"]["metadata"]["annotations"][
         STATUS_ANNOTATION])
-    assert status == {"containers": ["envoy-proxy", "log-forwarder", "prometheus-exporter"],
+    assert status == {"containers": ["envoy-proxy", "log-forwarder", "node-exporter"],
                       "initContainers": [], "mounts": ["/var/log/app"],
                       "volumes": ["envoy-config", "fluent-bit-config", "logs"]}
 
@@ -126,7 +126,7 @@ def test_native_sidecars_are_first_among_init_containers() -> None:
     pod = native.template
     assert [(c.name, c.restart_policy) for c in pod.init_containers] == [
         ("envoy-proxy", "Always"), ("log-forwarder", "Always"),
-        ("prometheus-exporter", "Always"), ("init-database", None)]
+        ("node-exporter", "Always"), ("init-database", None)]
     assert [c.name for c in pod.containers] == ["database"]
     assert [(m.name, m.mount_path) for m in pod.containers[0].volume_mounts][-1] == (
         "logs", "/var/log/app")
@@ -134,9 +134,9 @@ def test_native_sidecars_are_first_among_init_containers() -> None:
 
 
 def test_switching_mode_moves_the_sidecar() -> None:
-    regular = inject(metrics())(web)
-    native = inject(metrics(native=True))(regular)
-    assert native == inject(metrics(native=True))(web)
+    regular = inject(node_exporter())(web)
+    native = inject(node_exporter(native=True))(regular)
+    assert native == inject(node_exporter(native=True))(web)
     assert [c.name for c in native.template.containers] == ["app", "log-forwarder"]
 
 
@@ -154,22 +154,22 @@ def test_no_image_is_latest_or_unpinned() -> None:
 # --- the laws, on the example ---------------------------------------------------------------
 
 def test_the_example_is_injected_and_injection_is_idempotent() -> None:
-    once = inject(logging())(web)
+    once = inject(fluent_bit())(web)
     assert once == web  # the example's web Deployment is already injected
-    assert once == inject(logging())(once)
+    assert once == inject(fluent_bit())(once)
     forwarder = once.template.containers[1]
-    assert forwarder == logging().containers[0]
+    assert forwarder == fluent_bit().containers[0]
 
 
 def test_injections_of_different_names_commute_on_the_example() -> None:
-    specs = [logging(), proxy(service_cluster="web"), metrics(native=True)]
+    specs = [fluent_bit(), envoy(service_cluster="web"), node_exporter(native=True)]
     results = {inject(*order)(production) == _all_three_mixed()(production)
                for order in (specs, specs[::-1], [specs[1], specs[2], specs[0]])}
     assert results == {True}
 
 
 def _all_three_mixed() -> Transformation:
-    return inject(logging(), proxy(service_cluster="web"), metrics(native=True))
+    return inject(fluent_bit(), envoy(service_cluster="web"), node_exporter(native=True))
 
 
 def test_mirroring_is_equivariant_and_reaches_the_sidecars() -> None:
@@ -184,24 +184,24 @@ def test_mirroring_is_equivariant_and_reaches_the_sidecars() -> None:
 # --- bad parameters and conflicts ---------------------------------------------------------
 
 @pytest.mark.parametrize(("build", "path"), [
-    (lambda: logging(image="fluent/fluent-bit:latest"), "image"),
-    (lambda: logging(image="fluent/fluent-bit"), "image"),
-    (lambda: metrics(image="prom/node-exporter:LATEST!"), "image"),
-    (lambda: logging(name="Log_Forwarder"), "name"),
-    (lambda: logging(elasticsearch_host="not a host"), "elasticsearch_host"),
-    (lambda: logging(elasticsearch_port=0), "elasticsearch_port"),
-    (lambda: logging(log_path="var/log"), "log_path"),
-    (lambda: logging(config_map="logs"), "config_map"),
-    (lambda: logging(requests={"cpu": "lots"}), "requests['cpu']"),
-    (lambda: logging(native="yes"), "native"),  # type: ignore[arg-type]
-    (lambda: proxy(service_cluster=""), "service_cluster"),
-    (lambda: proxy(service_cluster="web", admin_port=70000), "admin_port"),
-    (lambda: proxy(service_cluster="web", proxy_port=9901), "proxy_port"),
-    (lambda: metrics(port=0), "port"),
-    (lambda: metrics(annotations={"bad key!": "x"}), "annotations['bad key!']"),
-    (lambda: proxy_config(type_url_prefix=PREFIX, app_port=0), "app_port"),
-    (lambda: proxy_config(type_url_prefix="a/b"), "type_url_prefix"),
-    (lambda: logging_config(log_path="logs"), "log_path"),
+    (lambda: fluent_bit(image="fluent/fluent-bit:latest"), "image"),
+    (lambda: fluent_bit(image="fluent/fluent-bit"), "image"),
+    (lambda: node_exporter(image="prom/node-exporter:LATEST!"), "image"),
+    (lambda: fluent_bit(name="Log_Forwarder"), "name"),
+    (lambda: fluent_bit(elasticsearch_host="not a host"), "elasticsearch_host"),
+    (lambda: fluent_bit(elasticsearch_port=0), "elasticsearch_port"),
+    (lambda: fluent_bit(log_path="var/log"), "log_path"),
+    (lambda: fluent_bit(config_map="logs"), "config_map"),
+    (lambda: fluent_bit(requests={"cpu": "lots"}), "requests['cpu']"),
+    (lambda: fluent_bit(native="yes"), "native"),  # type: ignore[arg-type]
+    (lambda: envoy(service_cluster=""), "service_cluster"),
+    (lambda: envoy(service_cluster="web", admin_port=70000), "admin_port"),
+    (lambda: envoy(service_cluster="web", proxy_port=9901), "proxy_port"),
+    (lambda: node_exporter(port=0), "port"),
+    (lambda: node_exporter(annotations={"bad key!": "x"}), "annotations['bad key!']"),
+    (lambda: envoy_config(type_url_prefix=PREFIX, app_port=0), "app_port"),
+    (lambda: envoy_config(type_url_prefix="a/b"), "type_url_prefix"),
+    (lambda: fluent_bit_config(log_path="logs"), "log_path"),
 ], ids=lambda item: item if isinstance(item, str) else "")
 def test_bad_parameters_name_the_field(build: Any, path: str) -> None:
     with pytest.raises(InvalidValue) as info:
@@ -211,7 +211,7 @@ def test_bad_parameters_name_the_field(build: Any, path: str) -> None:
 
 def test_every_problem_is_reported_at_once() -> None:
     with pytest.raises(InvalidValue) as info:
-        proxy(service_cluster="", image="envoyproxy/envoy", admin_port=0)
+        envoy(service_cluster="", image="envoyproxy/envoy", admin_port=0)
     assert [p.path for p in info.value.problems] == ["service_cluster", "image", "admin_port"]
 
 
@@ -220,14 +220,14 @@ def test_a_volume_of_the_same_name_and_another_source_is_a_conflict() -> None:
     api = Deployment.of("api", containers=[app],
                         volumes=[Volume("logs", PersistentVolumeClaimVolume("api-logs"))])
     with pytest.raises(InvalidValue) as info:
-        inject(logging())(api)
+        inject(fluent_bit())(api)
     (problem,) = info.value.problems
     assert problem.path == "spec.template.spec.volumes[0]"
     assert "'logs'" in problem.message and problem.object == "Deployment/api"
     # the same source is no conflict
     fine = attrs.evolve(api, template=attrs.evolve(api.template,
                                                    volumes=[Volume("logs", EmptyDir())]))
-    assert [v.name for v in inject(logging())(fine).template.volumes] == [
+    assert [v.name for v in inject(fluent_bit())(fine).template.volumes] == [
         "fluent-bit-config", "logs"]
 
 
@@ -235,7 +235,7 @@ def test_a_spec_rejects_inconsistent_parts() -> None:
     sidecar = Container.of("helper", image="busybox:1.36")
     with pytest.raises(InvalidValue) as info:
         SidecarSpec((sidecar,), native=True, annotations={STATUS_ANNOTATION: "x"},
-                    app_mounts=logging().app_mounts)
+                    app_mounts=fluent_bit().app_mounts)
     assert [p.path for p in info.value.problems] == [
         "containers[0].restartPolicy", f"annotations[{STATUS_ANNOTATION!r}]",
         "app_mounts[0].name"]
@@ -248,7 +248,7 @@ def test_a_garbled_injection_record_is_reported() -> None:
     pod = PodTemplate.of([Container.of("app", image="shop/web:1.4.2")],
                          annotations={STATUS_ANNOTATION: "not json"})
     with pytest.raises(InvalidValue, match="injection record"):
-        inject(metrics())(pod)
+        inject(node_exporter())(pod)
 
 
 # --- transformations in general -------------------------------------------------------------
@@ -262,7 +262,7 @@ class _Mesh:
 
 
 def test_transformations_lift_to_every_pod_holder() -> None:
-    add = inject(metrics())
+    add = inject(node_exporter())
     assert add(web_service) is web_service
     assert add(web.template) == add(web).template
     assert add((web, web_service)) == (add(web), web_service)
@@ -273,7 +273,7 @@ def test_transformations_lift_to_every_pod_holder() -> None:
     with pytest.raises(InvalidArgument, match="cannot transform"):
         add("web")
     with pytest.raises(InvalidArgument, match="expected a Transformation"):
-        add.then(metrics())  # type: ignore[arg-type]
+        add.then(node_exporter())  # type: ignore[arg-type]
     with pytest.raises(InvalidArgument, match="not a SidecarSpec"):
         inject(add)  # type: ignore[arg-type]
 
@@ -282,7 +282,7 @@ def test_names_read_as_the_pipeline() -> None:
     grace = Transformation.of(
         lambda pod: attrs.evolve(pod, termination_grace_period_seconds=30), name="grace")
     assert _all_three().then(grace).name == (
-        "inject(log-forwarder) then inject(envoy-proxy) then inject(prometheus-exporter) "
+        "inject(log-forwarder) then inject(envoy-proxy) then inject(node-exporter) "
         "then grace")
     assert Transformation.identity().name == "identity"
     assert repr(grace) == "<Transformation grace>"
@@ -297,14 +297,14 @@ def test_a_step_must_return_a_pod() -> None:
 # --- the ConfigMaps -----------------------------------------------------------------------
 
 def test_logging_config_tails_the_log_directory_to_elasticsearch() -> None:
-    config = logging_config().data["fluent-bit.conf"]
+    config = fluent_bit_config().data["fluent-bit.conf"]
     assert "Path              /var/log/app/*.log" in config
     assert "Host                ${FLUENT_ELASTICSEARCH_HOST}" in config
     assert "Name                es" in config
 
 
 def test_proxy_config_listens_and_routes_to_the_app() -> None:
-    envoy = yaml.safe_load(proxy_config(type_url_prefix=PREFIX, app_port=8080).data[
+    envoy = yaml.safe_load(envoy_config(type_url_prefix=PREFIX, app_port=8080).data[
         "envoy.yaml"])
     assert envoy["admin"]["address"]["socket_address"]["port_value"] == 9901
     (listener,) = envoy["static_resources"]["listeners"]

@@ -7,15 +7,15 @@ from mypy import api
 CODE = '''
 from kancat.algebra.functor import fmap, mirror_images
 from kancat.algebra.monoidal import Mesh
-from kancat.patterns.sidecars import inject, logging
+from kancat.patterns.sidecars import inject, fluent_bit
 from kancat.values import Container, Deployment, StatefulSet
 
 web = Deployment.of("web", containers=[Container.of("app", image="web:1")])
 db: StatefulSet
 reveal_type(fmap(mirror_images("m.internal"), web))
 reveal_type(fmap(mirror_images("m.internal"), [web]))
-reveal_type(inject(logging())(web))
-reveal_type(inject(logging())(db))
+reveal_type(inject(fluent_bit())(web))
+reveal_type(inject(fluent_bit())(db))
 reveal_type(Mesh.unit().tensor(Mesh.unit()))
 reveal_type(Deployment.create("web", containers=[]))
 '''

@@ -1,7 +1,7 @@
 """The ``ContainerF`` functor: map a container's slots, one function per slot.
 
 A container has five slots — ``image``, ``env``, ``volumes`` (its volume mounts),
-``ports`` and ``metadata`` (everything else it carries: resources, security
+``ports`` and ``settings`` (everything else it carries: resources, security
 context, probes, command, ...). Its *structure* is what no slot holds: the
 container's name and whether it is a native sidecar. A :class:`SlotMap` holds one
 function per slot (the identity where none is given), and :func:`fmap` applies it
@@ -39,32 +39,28 @@ from typing import Any, Protocol, TypeAlias, TypeVar, runtime_checkable
 
 import attrs
 
-from kancat.errors import InvalidValue, Problem
+from kancat.core.frozen import FrozenMap
+from kancat.errors import InvalidArgument, InvalidValue, Problem
 from kancat.values import (
-    ConfigMap,
     Container,
     ContainerPort,
-    Deployment,
     EnvSource,
     EnvVar,
     ImageRef,
-    Namespace,
-    NetworkPolicy,
+    KubeObjectBase,
     OpaqueObject,
-    PodDisruptionBudget,
     PodTemplate,
     Probe,
     Quantity,
     Resources,
     SecurityContext,
-    Service,
-    StatefulSet,
     VolumeMount,
 )
-from kancat.values._frozen import FrozenMap
+from kancat.values.container import PullPolicy
+from kancat.values.kinds import pod_of, with_pod
 
 __all__ = [
-    "ContainerMetadata",
+    "ContainerSettings",
     "Functorial",
     "SlotMap",
     "add_volume_mount",
@@ -72,8 +68,8 @@ __all__ = [
     "fmap",
     "map_env",
     "map_image",
-    "map_metadata",
     "map_ports",
+    "map_settings",
     "map_volumes",
     "mirror_images",
     "pin_digests",
@@ -90,9 +86,9 @@ def _identity(value: _A) -> _A:
 
 
 @attrs.frozen
-class ContainerMetadata:
-    """The ``metadata`` slot: what a container carries besides image, env, mounts,
-    ports and its structure (name, native-sidecar restart policy)."""
+class ContainerSettings:
+    """The ``settings`` slot: what a container carries besides its image, env, mounts
+    and ports, and besides its structure (name, native-sidecar restart policy)."""
 
     resources: Resources
     security_context: SecurityContext | None
@@ -102,22 +98,22 @@ class ContainerMetadata:
     command: tuple[str, ...]
     args: tuple[str, ...]
     working_dir: str | None
-    image_pull_policy: str | None
+    image_pull_policy: PullPolicy | None
     extra: FrozenMap[Any]
 
     @classmethod
-    def of_container(cls, container: Container) -> "ContainerMetadata":
-        return cls(container.resources, container.security_context, container.liveness_probe,
-                   container.readiness_probe, container.startup_probe, container.command,
-                   container.args, container.working_dir, container.image_pull_policy,
-                   container.extra)
+    def of_container(cls, container: Container) -> "ContainerSettings":
+        return cls(**{name: getattr(container, name) for name in _SETTINGS})
+
+
+_SETTINGS: tuple[str, ...] = tuple(f.name for f in attrs.fields(ContainerSettings))
 
 
 ImageMap: TypeAlias = Callable[[ImageRef], ImageRef]
 EnvMap: TypeAlias = Callable[[tuple[EnvVar, ...]], tuple[EnvVar, ...]]
 VolumesMap: TypeAlias = Callable[[tuple[VolumeMount, ...]], tuple[VolumeMount, ...]]
 PortsMap: TypeAlias = Callable[[tuple[ContainerPort, ...]], tuple[ContainerPort, ...]]
-MetadataMap: TypeAlias = Callable[[ContainerMetadata], ContainerMetadata]
+SettingsMap: TypeAlias = Callable[[ContainerSettings], ContainerSettings]
 
 
 def _then(first: Callable[[_A], _A], second: Callable[[_A], _A]) -> Callable[[_A], _A]:
@@ -140,7 +136,7 @@ class SlotMap:
     env: EnvMap = _identity
     volumes: VolumesMap = _identity
     ports: PortsMap = _identity
-    metadata: MetadataMap = _identity
+    settings: SettingsMap = _identity
 
     @classmethod
     def identity(cls) -> "SlotMap":
@@ -154,13 +150,13 @@ class SlotMap:
         """
         return SlotMap(_then(self.image, other.image), _then(self.env, other.env),
                        _then(self.volumes, other.volumes), _then(self.ports, other.ports),
-                       _then(self.metadata, other.metadata))
+                       _then(self.settings, other.settings))
 
     @property
     def is_identity(self) -> bool:
         return self is _IDENTITY or all(
             f is _identity for f in (self.image, self.env, self.volumes, self.ports,
-                                     self.metadata))
+                                     self.settings))
 
     def __call__(self, target: _T) -> _T:
         return fmap(self, target)
@@ -178,14 +174,9 @@ class SlotMap:
             changes["volume_mounts"] = tuple(self.volumes(container.volume_mounts))
         if self.ports is not _identity:
             changes["ports"] = tuple(self.ports(container.ports))
-        if self.metadata is not _identity:
-            meta = self.metadata(ContainerMetadata.of_container(container))
-            changes.update(resources=meta.resources, security_context=meta.security_context,
-                           liveness_probe=meta.liveness_probe,
-                           readiness_probe=meta.readiness_probe,
-                           startup_probe=meta.startup_probe, command=meta.command,
-                           args=meta.args, working_dir=meta.working_dir,
-                           image_pull_policy=meta.image_pull_policy, extra=meta.extra)
+        if self.settings is not _identity:
+            settings = self.settings(ContainerSettings.of_container(container))
+            changes.update((name, getattr(settings, name)) for name in _SETTINGS)
         return attrs.evolve(container, **changes)
 
 
@@ -199,28 +190,24 @@ class Functorial(Protocol):
     def fmap(self, f: SlotMap) -> Any: ...
 
 
-_UNCHANGED = (Service, ConfigMap, Namespace, PodDisruptionBudget, NetworkPolicy, OpaqueObject)
-
-
 def fmap(f: SlotMap, target: _T) -> _T:
     """Apply ``f`` to every container of ``target``, keeping its structure.
 
-    ``target`` is a container, a pod template, a workload, any other kancat object
-    (objects without containers, and opaque objects, are returned unchanged), a list
-    or tuple of these, or a :class:`Functorial` value. Raises
-    :class:`~kancat.errors.InvalidValue` when a mapped value breaks a rule (e.g. a
-    probe naming a port the map removed).
+    ``target`` is a container, a pod template, any top-level kancat object (its pods
+    found through the kinds table; objects without pods, and carried objects, are
+    returned unchanged), a list or tuple of these, or a :class:`Functorial` value.
+    Raises :class:`~kancat.errors.InvalidValue` when a mapped value breaks a rule (e.g.
+    a probe naming a port the map removed).
     """
     result: Any
     if isinstance(target, Container):
         result = f.on_container(target)
     elif isinstance(target, PodTemplate):
         result = _on_pod(f, target)
-    elif isinstance(target, (Deployment, StatefulSet)):
-        template = _on_pod(f, target.template)
-        result = target if template is target.template else attrs.evolve(
-            target, template=template)
-    elif isinstance(target, _UNCHANGED):
+    elif isinstance(target, KubeObjectBase):
+        pod = pod_of(target)
+        result = target if pod is None else with_pod(target, _on_pod(f, pod))
+    elif isinstance(target, OpaqueObject):
         result = target
     elif isinstance(target, list):
         result = [fmap(f, item) for item in target]
@@ -229,8 +216,6 @@ def fmap(f: SlotMap, target: _T) -> _T:
     elif isinstance(target, Functorial):
         result = target.fmap(f)
     else:
-        from kancat.errors import InvalidArgument
-
         raise InvalidArgument(f"fmap: cannot map {type(target).__name__}; give a container, "
                               "pod template, workload, kancat object, list of them, or a "
                               "value with an fmap method")
@@ -266,9 +251,9 @@ def map_ports(f: PortsMap) -> SlotMap:
     return SlotMap(ports=f)
 
 
-def map_metadata(f: MetadataMap) -> SlotMap:
-    """Map only the metadata slot (resources, security context, probes, command, ...)."""
-    return SlotMap(metadata=f)
+def map_settings(f: SettingsMap) -> SlotMap:
+    """Map only the settings slot (resources, security context, probes, command, ...)."""
+    return SlotMap(settings=f)
 
 
 # --- everyday edits --------------------------------------------------------------------------
@@ -373,13 +358,13 @@ def set_resources(*, requests: Mapping[str, str | int | float | Quantity] | None
     """
     given = Resources.of(requests=requests, limits=limits)
 
-    def bound(meta: ContainerMetadata) -> ContainerMetadata:
-        current = meta.resources
-        resources = Resources({**current.requests, **given.requests},
-                              {**current.limits, **given.limits}, current.extra)
-        return attrs.evolve(meta, resources=resources)
+    def bound(settings: ContainerSettings) -> ContainerSettings:
+        current = settings.resources
+        resources = Resources(requests={**current.requests, **given.requests},
+                              limits={**current.limits, **given.limits}, extra=current.extra)
+        return attrs.evolve(settings, resources=resources)
 
-    return map_metadata(bound)
+    return map_settings(bound)
 
 
 def compose_all(maps: Iterable[SlotMap]) -> SlotMap:

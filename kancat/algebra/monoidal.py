@@ -83,13 +83,14 @@ import attrs
 from returns.result import Failure, Result, Success
 
 from kancat.algebra.functor import SlotMap, fmap
-from kancat.algebra.lattice import MeshPolicy, MTLSMode
+from kancat.algebra.policy import MeshPolicy, MTLSMode
 from kancat.algebra.natural import Transformation
 from kancat.errors import FieldConflict, InvalidArgument, MeshConflict, Problem
 from kancat.values import Deployment, Service, StatefulSet
-from kancat.values import _check as check
-from kancat.values._base import Collect, check_types, to_tuple
-from kancat.values._frozen import EMPTY, FrozenMap
+from kancat.values.service import ServiceType
+from kancat.core import rules as check
+from kancat.core.collect import Collect, check_types, to_tuple
+from kancat.core.frozen import EMPTY, FrozenMap
 
 __all__ = [
     "ABSENT",
@@ -345,7 +346,7 @@ class MeshService:
     @classmethod
     def of(cls, workload: Workload, *more: Workload, port: int,
            target_port: int | str | None = None, name: str | None = None,
-           type: str | None = None, headless: bool | None = None,
+           type: ServiceType | None = None, headless: bool | None = None,
            policy: MeshPolicy | None = None) -> "MeshService":
         """A service exposing ``workload`` (and ``more`` workloads with the same pod
         labels, e.g. a canary) on ``port``, through :meth:`Service.expose
@@ -641,8 +642,8 @@ class Mesh:
         ``t(Mesh.unit()) == Mesh.unit()`` — because it acts service by service and
         ⊗ is a union of services by name.
 
-        >>> from kancat.patterns.sidecars import inject, metrics
-        >>> Mesh.unit().transform(inject(metrics())) == Mesh.unit()
+        >>> from kancat.patterns.sidecars import inject, node_exporter
+        >>> Mesh.unit().transform(inject(node_exporter())) == Mesh.unit()
         True
         """
         return attrs.evolve(self, services=FrozenMap(

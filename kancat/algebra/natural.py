@@ -2,11 +2,12 @@
 
 A :class:`Transformation` is a path of *steps*, each an arrow ``PodTemplate → PodTemplate``
 (inject sidecars, harden security, spread over zones, ...). Applied to a value it acts on
-every pod the value holds: a pod template, the template of a Deployment or StatefulSet,
-each item of a list or tuple, or any value with a ``transform(t)`` method (a mesh applies
-``t`` to each of its workloads). Objects without pods (Service, ConfigMap, Namespace,
-PodDisruptionBudget, NetworkPolicy, and carried objects — even a carried kind that holds
-a pod, which kancat does not model) come back unchanged.
+every pod the value holds: a pod template, the pod template of an object whose kind has
+pods (the kinds table says where: a Deployment's or StatefulSet's ``template``), each
+item of a list or tuple, or any value with a ``transform(t)`` method (a mesh applies
+``t`` to each of its workloads). Objects whose kind has no pods (Service, ConfigMap, ...)
+and carried objects — even a carried kind that holds a pod, which kancat does not
+model — come back unchanged.
 
 The theory. Slot maps form a monoid ``M`` (:meth:`SlotMap.then
 <kancat.algebra.functor.SlotMap.then>`, with :meth:`SlotMap.identity
@@ -60,25 +61,14 @@ from typing import Any, Protocol, TypeVar, runtime_checkable
 import attrs
 
 from kancat.algebra.functor import Functorial, SlotMap, fmap
+from kancat.core.fields import path_of
 from kancat.errors import InvalidArgument, InvalidValue
-from kancat.values import (
-    ConfigMap,
-    Container,
-    Deployment,
-    Namespace,
-    NetworkPolicy,
-    OpaqueObject,
-    PodDisruptionBudget,
-    PodTemplate,
-    Service,
-    StatefulSet,
-)
+from kancat.values import Container, KubeObjectBase, OpaqueObject, PodTemplate
+from kancat.values.kinds import kind_of, pod_of, with_pod
 
 __all__ = ["PodArrow", "Transformable", "Transformation"]
 
 _T = TypeVar("_T")
-
-_WITHOUT_PODS = (Service, ConfigMap, Namespace, PodDisruptionBudget, NetworkPolicy, OpaqueObject)
 
 
 @runtime_checkable
@@ -202,9 +192,9 @@ class Transformation:
             result = target
         elif isinstance(target, PodTemplate):
             result = self.on_pod(target)
-        elif isinstance(target, (Deployment, StatefulSet)):
-            result = _on_workload(self, target)
-        elif isinstance(target, _WITHOUT_PODS):
+        elif isinstance(target, KubeObjectBase):
+            result = _on_object(self, target)
+        elif isinstance(target, OpaqueObject):
             result = target
         elif isinstance(target, list):
             result = [self(item) for item in target]
@@ -228,21 +218,32 @@ class Transformation:
 _IDENTITY = Transformation()
 
 
-def _on_workload(t: Transformation, workload: _T) -> _T:
-    """``t`` on the workload's pod template; problems located in the workload."""
-    assert isinstance(workload, (Deployment, StatefulSet))
-    where = f"{workload.kind}/{workload.name}"
+def _on_object(t: Transformation, value: _T) -> _T:
+    """``t`` on the object's pod template, if its kind has one (the kinds table says);
+    problems located in the object."""
+    pod = pod_of(value)
+    if pod is None:
+        return value
+    where = f"{value.kind}/{value.name}"  # type: ignore[attr-defined]
     try:
-        pod = t.on_pod(workload.template)
+        new = t.on_pod(pod)
     except InvalidValue as error:  # paths relative to the pod template
-        raise _located(error, "spec.template", where) from None
-    if pod is workload.template:
-        return workload
+        raise _located(error, _pod_path(value), where) from None
+    if new is pod:
+        return value
     try:
-        result = attrs.evolve(workload, template=pod)
-    except InvalidValue as error:  # the workload's own rules: paths already in it
+        return with_pod(value, new)
+    except InvalidValue as error:  # the object's own rules: paths already in it
         raise _located(error, "", where) from None
-    return result
+
+
+def _pod_path(value: Any) -> str:
+    """The field path of an object's pod template (``spec.template`` for a workload)."""
+    parts = []
+    for attribute in kind_of(type(value)).pods or ():
+        parts.append(path_of(getattr(attrs.fields(type(value)), attribute)))
+        value = getattr(value, attribute)
+    return ".".join(parts)
 
 
 def _located(error: InvalidValue, prefix: str, where: str) -> InvalidValue:

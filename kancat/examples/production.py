@@ -10,7 +10,7 @@
 ['Namespace/shop', 'ConfigMap/fluent-bit-config', 'Deployment/web', 'Service/web', 'Service/db', 'StatefulSet/db']
 """
 
-from kancat.patterns.sidecars import inject, logging, logging_config
+from kancat.patterns.sidecars import fluent_bit, fluent_bit_config, inject
 from kancat.values import (
     ConfigMapVolume,
     Container,
@@ -33,7 +33,7 @@ NAMESPACE = "shop"
 
 namespace = Namespace.of(NAMESPACE, labels={"pod-security.kubernetes.io/enforce": "baseline"})
 
-fluent_bit_config = logging_config(namespace=NAMESPACE)
+fluent_bit_settings = fluent_bit_config(namespace=NAMESPACE)
 
 web_app = Deployment.of(
     "web",
@@ -56,7 +56,7 @@ web_app = Deployment.of(
 
 # The logging sidecar is injected: the pod gains the fluent-bit container, the shared
 # emptyDir mounted at /var/log/app in the app, and the ConfigMap volume.
-web = inject(logging())(web_app)
+web = inject(fluent_bit())(web_app)
 
 web_service = Service.expose(web, port=80)
 
@@ -105,10 +105,9 @@ db = StatefulSet.of(
     ],
     volumes=[Volume("init-scripts", ConfigMapVolume("db-init-scripts", default_mode=0o755))],
     volume_claim_templates=[
-        PersistentVolumeClaimTemplate("data", Quantity.of("100Gi"),
-                                      storage_class_name="fast-ssd"),
+        PersistentVolumeClaimTemplate("data", "100Gi", storage_class_name="fast-ssd"),
     ],
 )
 
-production: list[KubeObject] = [namespace, fluent_bit_config, web, web_service, db_service, db]
+production: list[KubeObject] = [namespace, fluent_bit_settings, web, web_service, db_service, db]
 """Everything, in apply order (namespace and configuration first)."""

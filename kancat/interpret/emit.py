@@ -26,14 +26,10 @@ from typing import Any, Protocol, TypeAlias, runtime_checkable
 import yaml
 from returns.result import Failure, Result, Success
 
+from kancat.codec.encode import check_emittable, to_manifest
 from kancat.errors import InvalidArgument, InvalidValue, Problem
-from kancat.interpret.manifest import (
-    DEFAULT_VERSION,
-    KubernetesVersion,
-    parse_version,
-    to_manifest,
-)
-from kancat.values import MODELLED_KINDS, KubeObject, OpaqueObject
+from kancat.values import KubeObject, KubeObjectBase, OpaqueObject
+from kancat.values.kinds import DEFAULT_VERSION, KubernetesVersion, parse_version
 
 __all__ = [
     "Emittable",
@@ -109,13 +105,11 @@ class HasObjects(Protocol):
 
 Emittable: TypeAlias = KubeObject | HasObjects | Iterable[Any]
 
-_EMITTABLE = (*MODELLED_KINDS, OpaqueObject)
-
-
 def objects_of(target: Emittable) -> list[KubeObject]:
     """Flatten a value, a list of values, or something with ``objects()``."""
-    if isinstance(target, _EMITTABLE):
-        return [target]  # type: ignore[list-item]  # mypy cannot narrow by a tuple of types
+    if isinstance(target, (KubeObjectBase, OpaqueObject)):
+        check_emittable(target)
+        return [target]
     if isinstance(target, HasObjects):
         return objects_of(list(target.objects()))
     if isinstance(target, (str, bytes)) or not isinstance(target, Iterable):

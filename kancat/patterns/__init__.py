@@ -1,12 +1,12 @@
 """Ready-made instances built only from ``kancat.values`` and ``kancat.algebra``.
 
 Each pattern is a submodule, loaded on first use so that ``import kancat.patterns``
-stays light: :mod:`kancat.patterns.sidecars` (logging, proxy and metrics sidecars,
+stays light: :mod:`kancat.patterns.sidecars` (fluent-bit, Envoy and node-exporter sidecars,
 injected by a natural transformation), and more to come (security, scheduling, ...).
 
 >>> from kancat.patterns import sidecars
->>> sidecars.inject(sidecars.metrics()).name
-'inject(prometheus-exporter)'
+>>> sidecars.inject(sidecars.node_exporter()).name
+'inject(node-exporter)'
 """
 
 import importlib

@@ -3,14 +3,14 @@
 A :class:`SidecarSpec` says what a sidecar brings: the containers to add, the pod volumes
 they share, pod annotations, the mounts the *app* containers need (the log directory a
 forwarder reads), and whether the containers go in as native sidecars. :func:`inject`
-turns specs into a :class:`~kancat.algebra.natural.Transformation`; :func:`logging`,
-:func:`proxy` and :func:`metrics` build the three sidecars of the founding design, and
-:func:`logging_config` and :func:`proxy_config` the ConfigMaps they read.
+turns specs into a :class:`~kancat.algebra.natural.Transformation`; :func:`fluent_bit`,
+:func:`envoy` and :func:`node_exporter` build the three sidecars of the founding design, and
+:func:`fluent_bit_config` and :func:`envoy_config` the ConfigMaps they read.
 
 >>> from kancat.values import Container, Deployment
 >>> web = Deployment.of("web", containers=[
 ...     Container.of("app", image="shop/web:1.4.2", ports={"http": 8080})])
->>> add = inject(logging(), proxy(service_cluster="web"))
+>>> add = inject(fluent_bit(), envoy(service_cluster="web"))
 >>> add.name
 'inject(log-forwarder) then inject(envoy-proxy)'
 >>> pod = add(web).template
@@ -22,11 +22,11 @@ turns specs into a :class:`~kancat.algebra.natural.Transformation`; :func:`loggi
 ['envoy-config', 'fluent-bit-config', 'logs']
 >>> add(add(web)) == add(web)                                  # idempotent
 True
->>> inject(proxy(service_cluster="web"), logging())(web) == add(web)   # they commute
+>>> inject(envoy(service_cluster="web"), fluent_bit())(web) == add(web)   # they commute
 True
->>> native = inject(metrics(native=True))(web).template
+>>> native = inject(node_exporter(native=True))(web).template
 >>> [(c.name, c.restart_policy) for c in native.init_containers]
-[('prometheus-exporter', 'Always')]
+[('node-exporter', 'Always')]
 
 How injection works, and why:
 
@@ -73,7 +73,7 @@ injected mount to the front on one side and not on the other.
 
 >>> from kancat.algebra.functor import fmap, mirror_images
 >>> mirror = mirror_images("mirror.internal")
->>> spec = logging()
+>>> spec = fluent_bit()
 >>> inject(fmap(mirror, spec))(fmap(mirror, web)) == fmap(mirror, inject(spec)(web))
 True
 """
@@ -103,31 +103,31 @@ from kancat.values import (
     Volume,
     VolumeMount,
 )
-from kancat.values import _check as check
-from kancat.values._base import Collect, check_types, to_str_map, to_tuple
-from kancat.values._frozen import EMPTY, FrozenMap
+from kancat.core import rules as check
+from kancat.core.collect import Collect, check_types, to_str_map, to_tuple
+from kancat.core.frozen import EMPTY, FrozenMap
 
 __all__ = [
     "DEFAULT_IMAGES",
     "STATUS_ANNOTATION",
     "Injection",
     "SidecarSpec",
+    "envoy",
+    "envoy_config",
+    "fluent_bit",
+    "fluent_bit_config",
     "inject",
     "inject_pod",
-    "logging",
-    "logging_config",
-    "metrics",
-    "proxy",
-    "proxy_config",
+    "node_exporter",
 ]
 
 STATUS_ANNOTATION = "kancat/sidecars"
 """The pod annotation recording what was injected (JSON, sorted lists)."""
 
 DEFAULT_IMAGES: Mapping[str, str] = FrozenMap({
-    "logging": "fluent/fluent-bit:3.2.4",
-    "proxy": "envoyproxy/envoy:v1.31.2",
-    "metrics": "prom/node-exporter:v1.8.2",
+    "fluent-bit": "fluent/fluent-bit:3.2.4",
+    "envoy": "envoyproxy/envoy:v1.31.2",
+    "node-exporter": "prom/node-exporter:v1.8.2",
 })
 """The pinned default image of each sidecar (never ``:latest``)."""
 
@@ -258,7 +258,8 @@ def inject(*specs: SidecarSpec) -> Transformation:
     for index, spec in enumerate(specs):
         if not isinstance(spec, SidecarSpec):
             raise InvalidArgument(f"inject: specs[{index}] is a {type(spec).__name__}, not a "
-                                  "SidecarSpec; build one with logging(), proxy(), metrics() "
+                                  "SidecarSpec; build one with fluent_bit(), envoy(), "
+                                  "node_exporter() "
                                   "or SidecarSpec.of(...)")
     return Transformation(tuple(Injection(spec) for spec in specs))
 
@@ -365,12 +366,12 @@ def _with_app_mounts(container: Container, paths: frozenset[str],
 _ABSOLUTE_PATH = re.compile(r"/[^:]*\Z")
 _CLUSTER_NAME = re.compile(r"[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?\Z")
 
-_LOGGING_REQUESTS: Mapping[str, str] = FrozenMap({"cpu": "50m", "memory": "64Mi"})
-_LOGGING_LIMITS: Mapping[str, str] = FrozenMap({"memory": "128Mi"})
-_PROXY_REQUESTS: Mapping[str, str] = FrozenMap({"cpu": "100m", "memory": "128Mi"})
-_PROXY_LIMITS: Mapping[str, str] = FrozenMap({"memory": "256Mi"})
-_METRICS_REQUESTS: Mapping[str, str] = FrozenMap({"cpu": "10m", "memory": "30Mi"})
-_METRICS_LIMITS: Mapping[str, str] = FrozenMap({"memory": "64Mi"})
+_FLUENT_BIT_REQUESTS: Mapping[str, str] = FrozenMap({"cpu": "50m", "memory": "64Mi"})
+_FLUENT_BIT_LIMITS: Mapping[str, str] = FrozenMap({"memory": "128Mi"})
+_ENVOY_REQUESTS: Mapping[str, str] = FrozenMap({"cpu": "100m", "memory": "128Mi"})
+_ENVOY_LIMITS: Mapping[str, str] = FrozenMap({"memory": "256Mi"})
+_NODE_EXPORTER_REQUESTS: Mapping[str, str] = FrozenMap({"cpu": "10m", "memory": "30Mi"})
+_NODE_EXPORTER_LIMITS: Mapping[str, str] = FrozenMap({"memory": "64Mi"})
 
 
 class _Parameters(Collect):
@@ -420,26 +421,26 @@ class _Parameters(Collect):
         return to_str_map(annotations) if self.ok else EMPTY
 
 
-def logging(*, image: str = DEFAULT_IMAGES["logging"], name: str = "log-forwarder",
-            elasticsearch_host: str = "elasticsearch.logging.svc.cluster.local",
-            elasticsearch_port: int = 9200, config_map: str = "fluent-bit-config",
-            log_volume: str = "logs", log_path: str = "/var/log/app",
-            requests: _Amounts | None = _LOGGING_REQUESTS,
-            limits: _Amounts | None = _LOGGING_LIMITS,
-            annotations: Mapping[str, str] | None = None,
-            native: bool = False) -> SidecarSpec:
+def fluent_bit(*, image: str = DEFAULT_IMAGES["fluent-bit"], name: str = "log-forwarder",
+               elasticsearch_host: str = "elasticsearch.logging.svc.cluster.local",
+               elasticsearch_port: int = 9200, config_map: str = "fluent-bit-config",
+               log_volume: str = "logs", log_path: str = "/var/log/app",
+               requests: _Amounts | None = _FLUENT_BIT_REQUESTS,
+               limits: _Amounts | None = _FLUENT_BIT_LIMITS,
+               annotations: Mapping[str, str] | None = None,
+               native: bool = False) -> SidecarSpec:
     """A fluent-bit log forwarder shipping the app's log directory to Elasticsearch.
 
     The app containers write to ``log_path``, an emptyDir ``log_volume`` the forwarder
     mounts read-only at the same path; fluent-bit reads its configuration from the
-    ConfigMap ``config_map`` mounted at ``/fluent-bit/etc/`` (see :func:`logging_config`),
+    ConfigMap ``config_map`` mounted at ``/fluent-bit/etc/`` (see :func:`fluent_bit_config`),
     and the Elasticsearch address from ``FLUENT_ELASTICSEARCH_HOST`` and ``_PORT``.
 
-    >>> spec = logging(elasticsearch_host="es.logging")
+    >>> spec = fluent_bit(elasticsearch_host="es.logging")
     >>> forwarder = spec.containers[0]
     >>> str(forwarder.image), [(e.name, e.value) for e in forwarder.env]
     ('fluent/fluent-bit:3.2.4', [('FLUENT_ELASTICSEARCH_HOST', 'es.logging'), ('FLUENT_ELASTICSEARCH_PORT', '9200')])
-    >>> logging(image="fluent/fluent-bit:latest", log_path="logs")
+    >>> fluent_bit(image="fluent/fluent-bit:latest", log_path="logs")
     Traceback (most recent call last):
     ...
     kancat.errors.InvalidValue: 2 problems:
@@ -477,25 +478,25 @@ def logging(*, image: str = DEFAULT_IMAGES["logging"], name: str = "log-forwarde
         annotations=notes, app_mounts=[VolumeMount(log_volume, log_path)], native=native)
 
 
-def proxy(*, service_cluster: str, image: str = DEFAULT_IMAGES["proxy"],
+def envoy(*, service_cluster: str, image: str = DEFAULT_IMAGES["envoy"],
           name: str = "envoy-proxy", admin_port: int = 9901, proxy_port: int = 10000,
           config_map: str = "envoy-config",
-          requests: _Amounts | None = _PROXY_REQUESTS, limits: _Amounts | None = _PROXY_LIMITS,
+          requests: _Amounts | None = _ENVOY_REQUESTS, limits: _Amounts | None = _ENVOY_LIMITS,
           annotations: Mapping[str, str] | None = None,
           native: bool = False) -> SidecarSpec:
     """An Envoy proxy: admin on ``admin_port`` (``admin``), traffic on ``proxy_port``
     (``proxy``), its ``envoy.yaml`` from the ConfigMap ``config_map`` at ``/etc/envoy``
-    (see :func:`proxy_config`), run as
+    (see :func:`envoy_config`), run as
     ``envoy -c /etc/envoy/envoy.yaml --service-cluster <service_cluster>
     --service-node $(POD_NAME)`` with ``POD_NAME`` from the downward API.
 
     ``service_cluster`` is a parameter: a sidecar never derives it from the app (reading
     the app would make injection unnatural).
 
-    >>> envoy = proxy(service_cluster="web").containers[0]
-    >>> " ".join(envoy.command)
+    >>> proxy = envoy(service_cluster="web").containers[0]
+    >>> " ".join(proxy.command)
     'envoy -c /etc/envoy/envoy.yaml --service-cluster web --service-node $(POD_NAME)'
-    >>> [(p.name, p.container_port) for p in envoy.ports]
+    >>> [(p.name, p.container_port) for p in proxy.ports]
     [('admin', 9901), ('proxy', 10000)]
     """
     given = _Parameters()
@@ -528,15 +529,16 @@ def proxy(*, service_cluster: str, image: str = DEFAULT_IMAGES["proxy"],
         native=native)
 
 
-def metrics(*, image: str = DEFAULT_IMAGES["metrics"], name: str = "prometheus-exporter",
-            port: int = 9100, requests: _Amounts | None = _METRICS_REQUESTS,
-            limits: _Amounts | None = _METRICS_LIMITS,
-            annotations: Mapping[str, str] | None = None,
-            native: bool = False) -> SidecarSpec:
+def node_exporter(*, image: str = DEFAULT_IMAGES["node-exporter"],
+                  name: str = "node-exporter", port: int = 9100,
+                  requests: _Amounts | None = _NODE_EXPORTER_REQUESTS,
+                  limits: _Amounts | None = _NODE_EXPORTER_LIMITS,
+                  annotations: Mapping[str, str] | None = None,
+                  native: bool = False) -> SidecarSpec:
     """A Prometheus node exporter serving ``/metrics`` on ``port`` (named ``metrics``),
     requesting 30Mi of memory and 10m of CPU.
 
-    >>> exporter = metrics().containers[0]
+    >>> exporter = node_exporter().containers[0]
     >>> exporter.ports[0].name, exporter.ports[0].container_port
     ('metrics', 9100)
     >>> {k: str(v) for k, v in exporter.resources.requests.items()}
@@ -566,13 +568,13 @@ def _is_ip(text: str) -> bool:
 
 # --- the ConfigMaps the sidecars read ------------------------------------------------------
 
-def logging_config(*, name: str = "fluent-bit-config", namespace: str | None = None,
-                   log_path: str = "/var/log/app") -> ConfigMap:
+def fluent_bit_config(*, name: str = "fluent-bit-config", namespace: str | None = None,
+                      log_path: str = "/var/log/app") -> ConfigMap:
     """A fluent-bit configuration tailing ``<log_path>/*.log`` to Elasticsearch at
     ``${FLUENT_ELASTICSEARCH_HOST}:${FLUENT_ELASTICSEARCH_PORT}`` (the env of
-    :func:`logging`), as the ConfigMap ``name``.
+    :func:`fluent_bit`), as the ConfigMap ``name``.
 
-    >>> print(logging_config().data["fluent-bit.conf"].split("[INPUT]")[1].split("[")[0])
+    >>> print(fluent_bit_config().data["fluent-bit.conf"].split("[INPUT]")[1].split("[")[0])
     <BLANKLINE>
         Name              tail
         Path              /var/log/app/*.log
@@ -614,7 +616,7 @@ _HCM = "envoy.extensions.filters.network.http_connection_manager.v3.HttpConnecti
 _ROUTER = "envoy.extensions.filters.http.router.v3.Router"
 
 
-def proxy_config(*, type_url_prefix: str = "type.googleapis.com", app_port: int = 8080, name: str = "envoy-config",
+def envoy_config(*, type_url_prefix: str = "type.googleapis.com", app_port: int = 8080, name: str = "envoy-config",
                  namespace: str | None = None, admin_port: int = 9901,
                  proxy_port: int = 10000) -> ConfigMap:
     """A minimal ``envoy.yaml`` as the ConfigMap ``name``: the admin interface on
@@ -626,7 +628,7 @@ def proxy_config(*, type_url_prefix: str = "type.googleapis.com", app_port: int 
     default, the only one Envoy's JSON parser accepts (an identifier, not a host that is
     ever contacted).
 
-    >>> config = proxy_config(app_port=8080)
+    >>> config = envoy_config(app_port=8080)
     >>> "port_value: 10000" in config.data["envoy.yaml"]
     True
     """

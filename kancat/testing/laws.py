@@ -1,8 +1,8 @@
 """Law checking for users' own instances: one pytest test per law.
 
 kancat declares each theory's laws beside its operations
-(:data:`~kancat.algebra.lattice.JOIN_SEMILATTICE_LAWS`,
-:data:`~kancat.algebra.lattice.COMMUTATIVE_MONOID_LAWS`, ...). This module runs
+(:data:`~kancat.algebra.theories.JOIN_SEMILATTICE_LAWS`,
+:data:`~kancat.algebra.theories.COMMUTATIVE_MONOID_LAWS`, ...). This module runs
 them with Hypothesis:
 
 * :func:`check_all_laws` adds one test per law of a type to the calling test
@@ -16,7 +16,7 @@ Every generated test carries the ``kancat_laws`` pytest marker (registered by
 kancat's pytest plugin): ``pytest -m kancat_laws`` runs only the law tests,
 ``pytest -m "not kancat_laws"`` skips them.
 
->>> from kancat.algebra.lattice import MTLSMode
+>>> from kancat.algebra.policy import MTLSMode
 >>> from hypothesis import strategies as st
 >>> check_join_laws(st.sampled_from(MTLSMode), MTLSMode.join, MTLSMode.leq,
 ...                 MTLSMode.bottom())
@@ -43,7 +43,7 @@ from hypothesis.strategies import SearchStrategy
 from returns.result import Success
 
 from kancat.algebra.functor import SlotMap
-from kancat.algebra.lattice import (
+from kancat.algebra.theories import (
     COMMUTATIVE_MONOID_LAWS,
     DIFFERENCE_LAWS,
     JOIN_SEMILATTICE_LAWS,

@@ -3,12 +3,13 @@
 Every constructor validates: an invalid value cannot exist. ``X.of(...)`` takes
 friendly inputs and raises :class:`~kancat.errors.InvalidValue` listing every
 problem by Kubernetes field path; ``X.create(...)`` returns the same outcome as a
-``returns`` ``Result``.
+``returns`` ``Result``. Each field declares its wire form beside it
+(:mod:`kancat.core.fields`); the kinds are listed once, in :mod:`kancat.values.kinds`.
 """
 
 from typing import TypeAlias
 
-from kancat.values._frozen import FrozenMap, freeze, thaw
+from kancat.core.frozen import FrozenMap, freeze, thaw
 from kancat.values.container import (
     Capabilities,
     ConfigMapKeyRef,
@@ -23,6 +24,8 @@ from kancat.values.container import (
     OtherEnvSource,
     Probe,
     ProbeHandler,
+    Protocol,
+    PullPolicy,
     Resources,
     SeccompProfile,
     SecretKeyRef,
@@ -31,17 +34,20 @@ from kancat.values.container import (
     VolumeMount,
 )
 from kancat.values.image import ImageRef
-from kancat.values.meta import LabelSelector, LabelSelectorRequirement, ObjectMeta
+from kancat.values.kinds import KINDS, Kind, kind_of
+from kancat.values.meta import KubeObjectBase, LabelSelector, LabelSelectorRequirement, ObjectMeta
 from kancat.values.objects import (
     ConfigMap,
     IPBlock,
     Namespace,
     NetworkPolicy,
+    NetworkPolicyEgressRule,
+    NetworkPolicyIngressRule,
     NetworkPolicyPeer,
     NetworkPolicyPort,
-    NetworkPolicyRule,
     OpaqueObject,
     PodDisruptionBudget,
+    Secret,
 )
 from kancat.values.pod import PodSecurityContext, PodTemplate, Toleration, TopologySpreadConstraint
 from kancat.values.quantity import Quantity
@@ -68,17 +74,14 @@ from kancat.values.volume import (
 from kancat.values.workloads import Deployment, PersistentVolumeClaimTemplate, StatefulSet
 
 Workload: TypeAlias = Deployment | StatefulSet
-"""The kinds that run pods."""
+"""The modelled kinds that run pods from a ``template`` (typing; the kinds table's
+``pods`` column is where kancat looks them up)."""
 
-KubeObject: TypeAlias = (Deployment | StatefulSet | Service | ConfigMap | Namespace
-                         | PodDisruptionBudget | NetworkPolicy | OpaqueObject)
+KubeObject: TypeAlias = KubeObjectBase | OpaqueObject
 """Every top-level object kancat emits or loads."""
 
-MODELLED_KINDS: tuple[type, ...] = (Deployment, StatefulSet, Service, ConfigMap, Namespace,
-                                    PodDisruptionBudget, NetworkPolicy)
-
 __all__ = [
-    "MODELLED_KINDS",
+    "KINDS",
     "Capabilities",
     "ConfigMap",
     "ConfigMapKeyRef",
@@ -101,14 +104,17 @@ __all__ = [
     "IPBlock",
     "ImageRef",
     "KeyToPath",
+    "Kind",
     "KubeObject",
+    "KubeObjectBase",
     "LabelSelector",
     "LabelSelectorRequirement",
     "Namespace",
     "NetworkPolicy",
+    "NetworkPolicyEgressRule",
+    "NetworkPolicyIngressRule",
     "NetworkPolicyPeer",
     "NetworkPolicyPort",
-    "NetworkPolicyRule",
     "ObjectMeta",
     "OpaqueObject",
     "OtherEnvSource",
@@ -122,9 +128,12 @@ __all__ = [
     "Probe",
     "ProbeHandler",
     "ProjectedVolume",
+    "Protocol",
+    "PullPolicy",
     "Quantity",
     "Resources",
     "SeccompProfile",
+    "Secret",
     "SecretKeyRef",
     "SecretProjection",
     "SecretVolume",
@@ -142,5 +151,6 @@ __all__ = [
     "VolumeSource",
     "Workload",
     "freeze",
+    "kind_of",
     "thaw",
 ]

@@ -14,26 +14,19 @@ kancat.errors.InvalidValue: 2 problems:
 """
 
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, TypeAlias
+from functools import partial
+from typing import Any, ClassVar, Literal, TypeAlias, cast
 
 import attrs
 
+from kancat.core import rules
+from kancat.core.collect import Collect, to_frozen, to_frozen_tuple, to_str_tuple, to_tuple
+from kancat.core.fields import carried, path_of, wire
+from kancat.core.frozen import EMPTY, FrozenMap
+from kancat.core.value import Value, finish, part, rule
 from kancat.errors import InvalidValue, Problem
-from kancat.values import _check as check
-from kancat.values._base import (
-    Collect,
-    as_result,
-    check_types,
-    to_frozen,
-    to_str_tuple,
-    to_tuple,
-)
-from kancat.values._frozen import EMPTY, FrozenMap
-from kancat.values.image import ImageRef
+from kancat.values.image import ImageRef, to_image
 from kancat.values.quantity import Quantity
-
-if TYPE_CHECKING:
-    from returns.result import Result
 
 __all__ = [
     "Capabilities",
@@ -49,65 +42,65 @@ __all__ = [
     "OtherEnvSource",
     "Probe",
     "ProbeHandler",
+    "Protocol",
+    "PullPolicy",
     "Resources",
     "SeccompProfile",
+    "SeccompProfileType",
     "SecretKeyRef",
     "SecurityContext",
     "TCPSocketAction",
     "VolumeMount",
 ]
 
+Protocol: TypeAlias = Literal["TCP", "UDP", "SCTP"]
+PullPolicy: TypeAlias = Literal["Always", "IfNotPresent", "Never"]
+SeccompProfileType: TypeAlias = Literal["RuntimeDefault", "Localhost", "Unconfined"]
+HTTPScheme: TypeAlias = Literal["HTTP", "HTTPS"]
+
 
 @attrs.frozen
-class ContainerPort:
+class ContainerPort(Value):
     """A port the container listens on; ``protocol`` is always emitted (default TCP)."""
 
-    container_port: int
-    name: str | None = None
-    protocol: str = "TCP"
-    host_port: int | None = None
-    extra: FrozenMap[Any] = attrs.field(default=EMPTY, converter=to_frozen)
+    k8s_definition: ClassVar[str] = "io.k8s.api.core.v1.ContainerPort"
 
-    def __attrs_post_init__(self) -> None:
-        found = check.port_number("containerPort", self.container_port, what="containerPort")
-        if self.name is not None:
-            found += check.port_name("name", self.name)
-        found += check.protocol("protocol", self.protocol)
-        if self.host_port is not None:
-            found += check.port_number("hostPort", self.host_port, what="hostPort")
-        check.raise_if(found)
+    container_port: int = attrs.field(metadata=wire(
+        "containerPort", check=partial(rules.port_number, what="containerPort")))
+    name: str | None = attrs.field(default=None, metadata=wire("name", check=rules.port_name))
+    protocol: Protocol = attrs.field(default="TCP", metadata=wire("protocol"))
+    host_port: int | None = attrs.field(default=None, metadata=wire(
+        "hostPort", check=partial(rules.port_number, what="hostPort")))
+    extra: FrozenMap[Any] = attrs.field(default=EMPTY, converter=to_frozen, kw_only=True,
+                                        metadata=carried())
 
 
 # --- environment -------------------------------------------------------------------------
 
 @attrs.frozen
-class SecretKeyRef:
+class SecretKeyRef(Value):
     """``valueFrom.secretKeyRef``: one key of a Secret."""
 
-    name: str
-    key: str
-    optional: bool | None = None
+    k8s_definition: ClassVar[str] = "io.k8s.api.core.v1.SecretKeySelector"
+    wire_key: ClassVar[str] = "secretKeyRef"
 
-    def __attrs_post_init__(self) -> None:
-        found = check.dns_subdomain("name", self.name, what="Secret name")
-        found += check.config_key("key", self.key)
-        found += check.boolean("optional", self.optional)
-        check.raise_if(found)
+    name: str = attrs.field(metadata=wire("name", check=partial(rules.dns_subdomain,
+                                                                 what="Secret name")))
+    key: str = attrs.field(metadata=wire("key", check=rules.config_key))
+    optional: bool | None = attrs.field(default=None, metadata=wire("optional"))
 
 
 @attrs.frozen
-class ConfigMapKeyRef:
+class ConfigMapKeyRef(Value):
     """``valueFrom.configMapKeyRef``: one key of a ConfigMap."""
 
-    name: str
-    key: str
-    optional: bool | None = None
+    k8s_definition: ClassVar[str] = "io.k8s.api.core.v1.ConfigMapKeySelector"
+    wire_key: ClassVar[str] = "configMapKeyRef"
 
-    def __attrs_post_init__(self) -> None:
-        found = check.dns_subdomain("name", self.name, what="ConfigMap name")
-        found += check.config_key("key", self.key)
-        found += check.boolean("optional", self.optional)
-        check.raise_if(found)
+    name: str = attrs.field(metadata=wire("name", check=partial(rules.dns_subdomain,
+                                                                 what="ConfigMap name")))
+    key: str = attrs.field(metadata=wire("key", check=rules.config_key))
+    optional: bool | None = attrs.field(default=None, metadata=wire("optional"))
 
 
 ENV_FIELD_PATHS = ("metadata.name", "metadata.namespace", "metadata.uid", "spec.nodeName",
@@ -125,198 +118,220 @@ def _one_key(path: str) -> bool:
         "']")
 
 
-def field_path_problems(path: object, allowed: tuple[str, ...]) -> list[Problem]:
+def field_path_problems(path: str, value: object, allowed: tuple[str, ...]) -> list[Problem]:
     """``fieldPath`` rules: env vars and volume files allow different pod fields."""
-    if isinstance(path, str) and (path in allowed or _one_key(path)):
+    if isinstance(value, str) and (value in allowed or _one_key(value)):
         return []
-    return [Problem("fieldPath", f"fieldPath {path!r} is not supported here",
+    return [Problem(path, f"fieldPath {value!r} is not supported here",
                     "use one of " + ", ".join(allowed)
                     + ", metadata.labels['<key>'] or metadata.annotations['<key>']")]
 
 
 @attrs.frozen
-class FieldRef:
+class FieldRef(Value):
     """``fieldRef``: a field of the pod (downward API).
 
     Which fields are allowed depends on the use: :class:`EnvVar` and
     ``DownwardAPIFile`` check that.
     """
 
-    field_path: str
-    api_version: str | None = None
+    k8s_definition: ClassVar[str] = "io.k8s.api.core.v1.ObjectFieldSelector"
+    wire_key: ClassVar[str] = "fieldRef"
 
-    def __attrs_post_init__(self) -> None:
-        found = field_path_problems(self.field_path, ENV_FIELD_PATHS + VOLUME_FIELD_PATHS)
-        found += check.optional_string("apiVersion", self.api_version, what="apiVersion")
-        check.raise_if(found)
+    api_version: str | None = attrs.field(default=None, kw_only=True,
+                                          metadata=wire("apiVersion"))
+    field_path: str = attrs.field(metadata=wire("fieldPath", check=partial(
+        field_path_problems, allowed=ENV_FIELD_PATHS + VOLUME_FIELD_PATHS)))
 
 
 @attrs.frozen
-class OtherEnvSource:
+class OtherEnvSource(Value):
     """A ``valueFrom`` kancat does not model (e.g. ``resourceFieldRef``), carried as is."""
 
-    data: FrozenMap[Any] = attrs.field(converter=to_frozen)
+    k8s_definition: ClassVar[str] = "io.k8s.api.core.v1.EnvVarSource"
+
+    data: FrozenMap[Any] = attrs.field(converter=to_frozen, metadata=carried())
 
 
 EnvSource: TypeAlias = SecretKeyRef | ConfigMapKeyRef | FieldRef | OtherEnvSource
 
 
 @attrs.frozen
-class EnvVar:
+class EnvVar(Value):
     """An environment variable: a literal ``value`` or a ``value_from`` source.
 
+    Names may be any printable ASCII but ``=`` (Kubernetes 1.32); emitting for an
+    older Kubernetes applies the older rule.
+
     >>> EnvVar("POD_NAME", value_from=FieldRef("metadata.name")).value_from
-    FieldRef(field_path='metadata.name', api_version=None)
+    FieldRef(api_version=None, field_path='metadata.name')
     """
 
-    name: str
-    value: str | None = None
-    value_from: EnvSource | None = None
+    k8s_definition: ClassVar[str] = "io.k8s.api.core.v1.EnvVar"
 
-    def __attrs_post_init__(self) -> None:
-        found = check.env_var_name("name", self.name)
+    name: str = attrs.field(metadata=wire("name", check=rules.env_var_name, before=(
+        ((1, 32), rules.portable_env_var_name),)))
+    value: str | None = attrs.field(default=None, metadata=wire("value"))
+    value_from: EnvSource | None = attrs.field(default=None, metadata=wire("valueFrom"))
+
+    @rule
+    def _one_source(self) -> list[Problem]:
+        found: list[Problem] = []
+        fields = attrs.fields(EnvVar)
         if isinstance(self.value_from, FieldRef):
-            found += [p.under("valueFrom.fieldRef") for p in field_path_problems(
-                self.value_from.field_path, ENV_FIELD_PATHS)]
-        if self.value is not None:
-            found += check.string("value", self.value)
-            if self.value_from is not None:
-                found.append(Problem("valueFrom", "both value and valueFrom are set",
-                                     "keep only one of them"))
-        check.raise_if(found)
+            found += field_path_problems(
+                path_of(fields.value_from, "fieldRef", attrs.fields(FieldRef).field_path),
+                self.value_from.field_path, ENV_FIELD_PATHS)
+        if self.value is not None and self.value_from is not None:
+            found.append(Problem(path_of(fields.value_from), "both value and valueFrom are set",
+                                 "keep only one of them"))
+        return found
 
 
 # --- mounts --------------------------------------------------------------------------------
 
+def _mount_path(path: str, value: object) -> list[Problem]:
+    found = rules.string(path, value, what="mountPath", empty=False)
+    if not found and ":" in str(value):
+        found.append(Problem(path, f"mountPath {value!r} contains ':'",
+                             "use an absolute path without ':'"))
+    return found
+
+
+def relative_path(path: str, value: object, *, what: str = "path") -> list[Problem]:
+    """A relative path without ``..`` (a sub-path, a file in a volume)."""
+    hint = "use a relative path without '..', such as 'config.yaml'"
+    if not isinstance(value, str):
+        return [Problem(path, f"{what} must be a string, got {value!r:.60}", "quote it")]
+    if not value:
+        return [Problem(path, f"{what} must not be empty", hint)]
+    if value.startswith("/"):
+        return [Problem(path, f"{what} {value!r} is not relative", hint)]
+    if ".." in value.split("/"):
+        return [Problem(path, f"{what} {value!r} is not relative: it contains '..'", hint)]
+    return []
+
+
 @attrs.frozen
-class VolumeMount:
+class VolumeMount(Value):
     """Mount the pod volume ``name`` at ``mount_path``."""
 
-    name: str
-    mount_path: str
-    read_only: bool | None = None
-    sub_path: str | None = None
-    extra: FrozenMap[Any] = attrs.field(default=EMPTY, converter=to_frozen)
+    k8s_definition: ClassVar[str] = "io.k8s.api.core.v1.VolumeMount"
 
-    def __attrs_post_init__(self) -> None:
-        found = check.dns_label("name", self.name, what="volume name")
-        found += check.string("mountPath", self.mount_path, what="mountPath", empty=False)
-        if isinstance(self.mount_path, str) and self.mount_path and ":" in self.mount_path:
-            found.append(Problem("mountPath", f"mountPath {self.mount_path!r} contains ':'",
-                                 "use an absolute path without ':'"))
-        found += check.boolean("readOnly", self.read_only)
-        if self.sub_path is not None and (
-                not isinstance(self.sub_path, str) or self.sub_path.startswith("/")
-                or ".." in self.sub_path.split("/")):
-            found.append(Problem("subPath", f"subPath {self.sub_path!r} is not relative",
-                                 "use a relative path without '..'"))
-        check.raise_if(found)
+    name: str = attrs.field(metadata=wire("name", check=partial(rules.dns_label,
+                                                                 what="volume name")))
+    mount_path: str = attrs.field(metadata=wire("mountPath", check=_mount_path))
+    read_only: bool | None = attrs.field(default=None, metadata=wire("readOnly"))
+    sub_path: str | None = attrs.field(default=None, metadata=wire("subPath", check=partial(
+        relative_path, what="subPath")))
+    extra: FrozenMap[Any] = attrs.field(default=EMPTY, converter=to_frozen, kw_only=True,
+                                        metadata=carried())
 
 
 # --- probes --------------------------------------------------------------------------------
 
 @attrs.frozen
-class ExecAction:
-    command: tuple[str, ...] = attrs.field(converter=to_str_tuple)
+class ExecAction(Value):
+    k8s_definition: ClassVar[str] = "io.k8s.api.core.v1.ExecAction"
+    wire_key: ClassVar[str] = "exec"
 
-    def __attrs_post_init__(self) -> None:
-        if not self.command:
-            check.raise_if([Problem("command", "exec probe has no command",
-                                    "give the command to run")])
+    command: tuple[str, ...] = attrs.field(converter=to_str_tuple, metadata=wire("command"))
+
+    @rule
+    def _has_command(self) -> list[Problem]:
+        if self.command:
+            return []
+        return [Problem(path_of(attrs.fields(ExecAction).command), "exec probe has no command",
+                        "give the command to run")]
+
+
+def _absolute(path: str, value: object) -> list[Problem]:
+    if isinstance(value, str) and value.startswith("/"):
+        return []
+    return [Problem(path, f"path {value!r} is not absolute", "start the path with '/'")]
 
 
 @attrs.frozen
-class HTTPGetAction:
+class HTTPGetAction(Value):
     """``httpGet``: ``port`` is a number or the name of a container port."""
 
-    port: int | str
-    path: str | None = None
-    scheme: str | None = None
-    host: str | None = None
-    http_headers: tuple[FrozenMap[Any], ...] = attrs.field(default=(), converter=to_tuple)
+    k8s_definition: ClassVar[str] = "io.k8s.api.core.v1.HTTPGetAction"
+    wire_key: ClassVar[str] = "httpGet"
 
-    def __attrs_post_init__(self) -> None:
-        found = check.int_or_port_name("port", self.port)
-        found += check.optional_string("host", self.host, what="host")
+    path: str | None = attrs.field(default=None, kw_only=True,
+                                   metadata=wire("path", check=_absolute))
+    port: int | str = attrs.field(metadata=wire("port", check=rules.int_or_port_name))
+    host: str | None = attrs.field(default=None, kw_only=True, metadata=wire("host"))
+    scheme: HTTPScheme | None = attrs.field(default=None, kw_only=True, metadata=wire("scheme"))
+    http_headers: tuple[FrozenMap[Any], ...] = attrs.field(
+        default=(), converter=to_frozen_tuple, kw_only=True, metadata=wire("httpHeaders"))
+
+    @rule
+    def _headers(self) -> list[Problem]:
+        found: list[Problem] = []
         for index, header in enumerate(self.http_headers):
-            if (not isinstance(header, FrozenMap) or set(header) != {"name", "value"}
-                    or not all(isinstance(v, str) for v in header.values())):
-                found.append(Problem(f"httpHeaders[{index}]",
+            if set(header) != {"name", "value"} or not all(
+                    isinstance(v, str) for v in header.values()):
+                found.append(Problem(path_of(attrs.fields(HTTPGetAction).http_headers, index),
                                      f"a header is {{name, value}} strings, got {header!r:.60}",
                                      "write - {name: X-Probe, value: ready}"))
-        if self.scheme is not None:
-            found += check.one_of("scheme", self.scheme, ("HTTP", "HTTPS"), what="scheme")
-        if self.path is not None and not (isinstance(self.path, str)
-                                          and self.path.startswith("/")):
-            found.append(Problem("path", f"path {self.path!r} is not absolute",
-                                 "start the path with '/'"))
-        check.raise_if(found)
+        return found
 
 
 @attrs.frozen
-class TCPSocketAction:
-    port: int | str
-    host: str | None = None
+class TCPSocketAction(Value):
+    k8s_definition: ClassVar[str] = "io.k8s.api.core.v1.TCPSocketAction"
+    wire_key: ClassVar[str] = "tcpSocket"
 
-    def __attrs_post_init__(self) -> None:
-        check.raise_if(check.int_or_port_name("port", self.port)
-                       + check.optional_string("host", self.host, what="host"))
+    port: int | str = attrs.field(metadata=wire("port", check=rules.int_or_port_name))
+    host: str | None = attrs.field(default=None, metadata=wire("host"))
 
 
 @attrs.frozen
-class GRPCAction:
+class GRPCAction(Value):
     """``grpc``: the port must be a number (Kubernetes does not resolve names here)."""
 
-    port: int
-    service: str | None = None
+    k8s_definition: ClassVar[str] = "io.k8s.api.core.v1.GRPCAction"
+    wire_key: ClassVar[str] = "grpc"
 
-    def __attrs_post_init__(self) -> None:
-        check.raise_if(check.port_number("port", self.port)
-                       + check.optional_string("service", self.service, what="service"))
+    port: int = attrs.field(metadata=wire("port", check=rules.port_number))
+    service: str | None = attrs.field(default=None, metadata=wire("service"))
 
 
 ProbeHandler: TypeAlias = ExecAction | HTTPGetAction | TCPSocketAction | GRPCAction
 
-_HANDLER_FIELD = {ExecAction: "exec", HTTPGetAction: "httpGet",
-                  TCPSocketAction: "tcpSocket", GRPCAction: "grpc"}
+
+def _seconds(minimum: int, name: str) -> dict[str, Any]:
+    return wire(name, check=partial(rules.integer, minimum=minimum, what=name))
 
 
 @attrs.frozen
-class Probe:
+class Probe(Value):
     """A liveness, readiness or startup probe: one handler plus timings (seconds).
 
     >>> Probe(HTTPGetAction(port="http", path="/healthz"), period_seconds=10).handler.port
     'http'
     """
 
-    handler: ProbeHandler
-    initial_delay_seconds: int | None = None
-    period_seconds: int | None = None
-    timeout_seconds: int | None = None
-    success_threshold: int | None = None
-    failure_threshold: int | None = None
-    termination_grace_period_seconds: int | None = None
+    k8s_definition: ClassVar[str] = "io.k8s.api.core.v1.Probe"
 
-    def __attrs_post_init__(self) -> None:
-        found: list[Problem] = []
-        if not isinstance(self.handler, tuple(_HANDLER_FIELD)):
-            found.append(Problem("", "a probe needs exactly one handler",
-                                 "give one of exec, httpGet, tcpSocket, grpc"))
-        found += check.optional_integer("initialDelaySeconds", self.initial_delay_seconds,
-                                        minimum=0, what="initialDelaySeconds")
-        for name, value in (("periodSeconds", self.period_seconds),
-                            ("timeoutSeconds", self.timeout_seconds),
-                            ("successThreshold", self.success_threshold),
-                            ("failureThreshold", self.failure_threshold),
-                            ("terminationGracePeriodSeconds",
-                             self.termination_grace_period_seconds)):
-            found += check.optional_integer(name, value, minimum=1, what=name)
-        check.raise_if(found)
+    handler: ProbeHandler = attrs.field(metadata=wire("", what="handler"))
+    initial_delay_seconds: int | None = attrs.field(
+        default=None, metadata=_seconds(0, "initialDelaySeconds"))
+    period_seconds: int | None = attrs.field(default=None, metadata=_seconds(1, "periodSeconds"))
+    timeout_seconds: int | None = attrs.field(default=None,
+                                              metadata=_seconds(1, "timeoutSeconds"))
+    success_threshold: int | None = attrs.field(default=None,
+                                                metadata=_seconds(1, "successThreshold"))
+    failure_threshold: int | None = attrs.field(default=None,
+                                                metadata=_seconds(1, "failureThreshold"))
+    termination_grace_period_seconds: int | None = attrs.field(
+        default=None, metadata=_seconds(1, "terminationGracePeriodSeconds"))
 
     @property
     def handler_field(self) -> str:
         """The Kubernetes field of the handler: ``exec``, ``httpGet``, ``tcpSocket``, ``grpc``."""
-        return _HANDLER_FIELD[type(self.handler)]
+        return str(type(self.handler).wire_key)
 
     @property
     def port(self) -> int | str | None:
@@ -326,23 +341,44 @@ class Probe:
 # --- resources -----------------------------------------------------------------------------
 
 def _quantities(data: Mapping[str, "Quantity | str | int | float"] | None) -> FrozenMap[Quantity]:
+    """Converter: quantities by resource name (text that is no quantity is kept, and
+    reported by the check)."""
     if not data:
         return EMPTY
-    if isinstance(data, FrozenMap) and all(isinstance(v, Quantity) for v in data.values()):
+    if isinstance(data, FrozenMap) and all(type(v) is Quantity for v in data.values()):
         return data
-    result: dict[str, Quantity] = {}
-    problems: list[Problem] = []
+    if not isinstance(data, Mapping):
+        return cast(FrozenMap[Quantity], data)  # not a mapping: reported by the check
+    converted: dict[str, Any] = {}
     for key, value in data.items():
         try:
-            result[key] = Quantity.of(value)
-        except InvalidValue as error:
-            problems.extend(p.under(f"[{key!r}]") for p in error.problems)
-    check.raise_if(problems)
-    return FrozenMap(result)
+            converted[key] = Quantity.of(value)
+        except InvalidValue:
+            converted[key] = value
+    return FrozenMap(converted)
+
+
+def _quantity_table(path: str, table: object) -> list[Problem]:
+    if not isinstance(table, Mapping):
+        return [Problem(path, f"{path} must be a mapping of quantities, got {table!r:.60}",
+                        "write e.g. cpu: 100m")]
+    found: list[Problem] = []
+    for key, amount in table.items():
+        where = f"{path}[{key!r}]"
+        found += rules.resource_name(where, key)
+        if not isinstance(amount, Quantity):
+            try:
+                Quantity.of(amount)
+            except InvalidValue as error:
+                found += [p.under(where) for p in error.problems]
+        elif amount.is_negative:
+            found.append(Problem(where, f"{key} {amount} is negative",
+                                 "use a quantity of 0 or more"))
+    return found
 
 
 @attrs.frozen
-class Resources:
+class Resources(Value):
     """``resources``: requests and limits by resource name; requests never exceed limits.
 
     >>> Resources.of(requests={"cpu": "2"}, limits={"cpu": "500m"})
@@ -352,43 +388,33 @@ class Resources:
       requests['cpu']: request 2 is above the limit 500m (raise the limit or lower the request)
     """
 
-    requests: FrozenMap[Quantity] = attrs.field(default=EMPTY, converter=_quantities)
-    limits: FrozenMap[Quantity] = attrs.field(default=EMPTY, converter=_quantities)
-    extra: FrozenMap[Any] = attrs.field(default=EMPTY, converter=to_frozen)
+    k8s_definition: ClassVar[str] = "io.k8s.api.core.v1.ResourceRequirements"
 
-    def __attrs_post_init__(self) -> None:
-        if not self.requests and not self.limits:
-            return
+    limits: FrozenMap[Quantity] = attrs.field(default=EMPTY, converter=_quantities,
+                                              kw_only=True,
+                                              metadata=wire("limits", check=_quantity_table))
+    requests: FrozenMap[Quantity] = attrs.field(default=EMPTY, converter=_quantities,
+                                                kw_only=True,
+                                                metadata=wire("requests", check=_quantity_table))
+    extra: FrozenMap[Any] = attrs.field(default=EMPTY, converter=to_frozen, kw_only=True,
+                                        metadata=carried())
+
+    @rule
+    def _requests_within_limits(self) -> list[Problem]:
         found: list[Problem] = []
-        for where, table in (("requests", self.requests), ("limits", self.limits)):
-            for key, amount in table.items():
-                found += check.resource_name(f"{where}[{key!r}]", key)
-                if amount.is_negative:
-                    found.append(Problem(f"{where}[{key!r}]", f"{key} {amount} is negative",
-                                         "use a quantity of 0 or more"))
+        at = attrs.fields(Resources)
         for key, request in self.requests.items():
             limit = self.limits.get(key)
-            overcommittable = key in check.STANDARD_CONTAINER_RESOURCES
+            where = path_of(at.requests) + f"[{key!r}]"
+            overcommittable = key in rules.STANDARD_CONTAINER_RESOURCES
             if limit is not None and request.amount > limit.amount:
-                found.append(Problem(f"requests[{key!r}]",
-                                     f"request {request} is above the limit {limit}",
+                found.append(Problem(where, f"request {request} is above the limit {limit}",
                                      "raise the limit or lower the request"))
             elif not overcommittable and (limit is None or request.amount != limit.amount):
-                found.append(Problem(f"requests[{key!r}]",
-                                     f"{key} cannot be overcommitted: its request must equal "
-                                     "its limit",
+                found.append(Problem(where, f"{key} cannot be overcommitted: its request must "
+                                            "equal its limit",
                                      f"set limits[{key!r}] to {request}"))
-        check.raise_if(found)
-
-    @classmethod
-    def of(cls, *, requests: Mapping[str, "Quantity | str | int | float"] | None = None,
-           limits: Mapping[str, "Quantity | str | int | float"] | None = None) -> "Resources":
-        collect = Collect()
-        req = collect.take("requests", lambda: _quantities(requests))
-        lim = collect.take("limits", lambda: _quantities(limits))
-        collect.raise_if_any()
-        assert req is not None and lim is not None
-        return cls(req, lim)
+        return found
 
     @property
     def is_empty(self) -> bool:
@@ -401,141 +427,165 @@ NO_RESOURCES = Resources()
 # --- security ------------------------------------------------------------------------------
 
 @attrs.frozen
-class Capabilities:
-    add: tuple[str, ...] = attrs.field(default=(), converter=to_str_tuple)
-    drop: tuple[str, ...] = attrs.field(default=(), converter=to_str_tuple)
+class Capabilities(Value):
+    k8s_definition: ClassVar[str] = "io.k8s.api.core.v1.Capabilities"
+
+    add: tuple[str, ...] = attrs.field(default=(), converter=to_str_tuple, metadata=wire("add"))
+    drop: tuple[str, ...] = attrs.field(default=(), converter=to_str_tuple,
+                                        metadata=wire("drop"))
 
 
 @attrs.frozen
-class SeccompProfile:
+class SeccompProfile(Value):
     """``type`` RuntimeDefault, Localhost (with ``localhost_profile``) or Unconfined."""
 
-    type: str
-    localhost_profile: str | None = None
+    k8s_definition: ClassVar[str] = "io.k8s.api.core.v1.SeccompProfile"
 
-    def __attrs_post_init__(self) -> None:
-        found = check.one_of("type", self.type, ("RuntimeDefault", "Localhost", "Unconfined"),
-                             what="seccomp profile type")
-        found += check.optional_string("localhostProfile", self.localhost_profile,
-                                       what="localhostProfile")
-        if (self.type == "Localhost") != (self.localhost_profile is not None):
-            found.append(Problem("localhostProfile",
-                                 "localhostProfile goes with type Localhost, and only with it",
-                                 "set both or neither"))
-        check.raise_if(found)
+    type: SeccompProfileType = attrs.field(metadata=wire("type", what="seccomp profile type"))
+    localhost_profile: str | None = attrs.field(default=None, metadata=wire("localhostProfile"))
+
+    @rule
+    def _localhost(self) -> list[Problem]:
+        if (self.type == "Localhost") == (self.localhost_profile is not None):
+            return []
+        return [Problem(path_of(attrs.fields(SeccompProfile).localhost_profile),
+                        "localhostProfile goes with type Localhost, and only with it",
+                        "set both or neither")]
 
 
-@attrs.frozen
-class SecurityContext:
+_ID = partial(rules.integer, minimum=0, maximum=2**31 - 1)
+
+
+@attrs.frozen(kw_only=True)
+class SecurityContext(Value):
     """A container's ``securityContext``; unmodelled fields ride in ``extra``."""
 
-    run_as_user: int | None = None
-    run_as_group: int | None = None
-    run_as_non_root: bool | None = None
-    read_only_root_filesystem: bool | None = None
-    allow_privilege_escalation: bool | None = None
-    privileged: bool | None = None
-    capabilities: Capabilities | None = None
-    seccomp_profile: SeccompProfile | None = None
-    extra: FrozenMap[Any] = attrs.field(default=EMPTY, converter=to_frozen)
+    k8s_definition: ClassVar[str] = "io.k8s.api.core.v1.SecurityContext"
 
-    def __attrs_post_init__(self) -> None:
-        found = check.optional_integer("runAsUser", self.run_as_user, minimum=0,
-                                       maximum=2**31 - 1, what="runAsUser")
-        found += check.optional_integer("runAsGroup", self.run_as_group, minimum=0,
-                                        maximum=2**31 - 1, what="runAsGroup")
-        for name, flag in (("runAsNonRoot", self.run_as_non_root),
-                           ("readOnlyRootFilesystem", self.read_only_root_filesystem),
-                           ("allowPrivilegeEscalation", self.allow_privilege_escalation),
-                           ("privileged", self.privileged)):
-            found += check.boolean(name, flag, what=name)
+    allow_privilege_escalation: bool | None = attrs.field(
+        default=None, metadata=wire("allowPrivilegeEscalation"))
+    capabilities: Capabilities | None = attrs.field(default=None, metadata=wire("capabilities"))
+    privileged: bool | None = attrs.field(default=None, metadata=wire("privileged"))
+    read_only_root_filesystem: bool | None = attrs.field(
+        default=None, metadata=wire("readOnlyRootFilesystem"))
+    run_as_group: int | None = attrs.field(default=None, metadata=wire(
+        "runAsGroup", check=partial(_ID, what="runAsGroup")))
+    run_as_non_root: bool | None = attrs.field(default=None, metadata=wire("runAsNonRoot"))
+    run_as_user: int | None = attrs.field(default=None, metadata=wire(
+        "runAsUser", check=partial(_ID, what="runAsUser")))
+    seccomp_profile: SeccompProfile | None = attrs.field(default=None,
+                                                         metadata=wire("seccompProfile"))
+    extra: FrozenMap[Any] = attrs.field(default=EMPTY, converter=to_frozen, metadata=carried())
+
+    @rule
+    def _consistent(self) -> list[Problem]:
+        at = attrs.fields(SecurityContext)
+        found: list[Problem] = []
         if self.run_as_non_root and self.run_as_user == 0:
-            found.append(Problem("runAsUser", "runAsNonRoot is true but runAsUser is 0",
+            found.append(Problem(path_of(at.run_as_user),
+                                 "runAsNonRoot is true but runAsUser is 0",
                                  "use a non-zero runAsUser or drop runAsNonRoot"))
         if self.privileged and self.allow_privilege_escalation is False:
-            found.append(Problem("allowPrivilegeEscalation",
+            found.append(Problem(path_of(at.allow_privilege_escalation),
                                  "a privileged container always allows privilege escalation",
                                  "set privileged to false or allowPrivilegeEscalation to true"))
-        check.raise_if(found)
+        return found
 
 
 # --- the container -------------------------------------------------------------------------
 
-PULL_POLICIES = ("Always", "IfNotPresent", "Never")
+_PROBES = ("liveness_probe", "readiness_probe", "startup_probe")
 
 
 @attrs.frozen
-class Container:
-    """One container. ``restart_policy="Always"`` marks a native sidecar (init containers only).
+class Container(Value):
+    """One container. ``restart_policy="Always"`` marks a native sidecar (init containers
+    only; Kubernetes ≥ 1.29).
 
     Build with :meth:`of` for keyword conveniences, or with the raw constructor from
-    parts. Either way an invalid container cannot exist.
+    parts (``name`` and ``image`` by position, the rest by keyword). Either way an
+    invalid container cannot exist.
     """
 
-    name: str
-    image: ImageRef
-    command: tuple[str, ...] = attrs.field(default=(), converter=to_str_tuple)
-    args: tuple[str, ...] = attrs.field(default=(), converter=to_str_tuple)
-    env: tuple[EnvVar, ...] = attrs.field(default=(), converter=to_tuple)
-    ports: tuple[ContainerPort, ...] = attrs.field(default=(), converter=to_tuple)
-    volume_mounts: tuple[VolumeMount, ...] = attrs.field(default=(), converter=to_tuple)
-    resources: Resources = NO_RESOURCES
-    liveness_probe: Probe | None = None
-    readiness_probe: Probe | None = None
-    startup_probe: Probe | None = None
-    security_context: SecurityContext | None = None
-    image_pull_policy: str | None = None
-    working_dir: str | None = None
-    restart_policy: str | None = None
-    extra: FrozenMap[Any] = attrs.field(default=EMPTY, converter=to_frozen)
+    k8s_definition: ClassVar[str] = "io.k8s.api.core.v1.Container"
 
-    def __attrs_post_init__(self) -> None:
-        check.raise_if(self._problems())
+    name: str = attrs.field(metadata=wire("name", check=partial(rules.dns_label,
+                                                                 what="container name")))
+    image: ImageRef = attrs.field(converter=to_image, metadata=wire("image"))
+    command: tuple[str, ...] = attrs.field(default=(), converter=to_str_tuple, kw_only=True,
+                                           metadata=wire("command"))
+    args: tuple[str, ...] = attrs.field(default=(), converter=to_str_tuple, kw_only=True,
+                                        metadata=wire("args"))
+    working_dir: str | None = attrs.field(default=None, kw_only=True,
+                                          metadata=wire("workingDir"))
+    ports: tuple[ContainerPort, ...] = attrs.field(default=(), converter=to_tuple, kw_only=True,
+                                                   metadata=wire("ports"))
+    env: tuple[EnvVar, ...] = attrs.field(default=(), converter=to_tuple, kw_only=True,
+                                          metadata=wire("env"))
+    resources: Resources = attrs.field(default=NO_RESOURCES, kw_only=True,
+                                       metadata=wire("resources"))
+    volume_mounts: tuple[VolumeMount, ...] = attrs.field(default=(), converter=to_tuple,
+                                                         kw_only=True,
+                                                         metadata=wire("volumeMounts"))
+    liveness_probe: Probe | None = attrs.field(default=None, kw_only=True,
+                                               metadata=wire("livenessProbe"))
+    readiness_probe: Probe | None = attrs.field(default=None, kw_only=True,
+                                                metadata=wire("readinessProbe"))
+    startup_probe: Probe | None = attrs.field(default=None, kw_only=True,
+                                              metadata=wire("startupProbe"))
+    image_pull_policy: PullPolicy | None = attrs.field(default=None, kw_only=True,
+                                                       metadata=wire("imagePullPolicy"))
+    security_context: SecurityContext | None = attrs.field(default=None, kw_only=True,
+                                                           metadata=wire("securityContext"))
+    restart_policy: Literal["Always"] | None = attrs.field(
+        default=None, kw_only=True,
+        metadata=wire("restartPolicy", since=(1, 29),
+                      since_what="native sidecars (restartPolicy: Always) need",
+                      since_hint="run the sidecar as a regular container"))
+    extra: FrozenMap[Any] = attrs.field(default=EMPTY, converter=to_frozen, kw_only=True,
+                                        metadata=carried())
 
-    def _problems(self) -> list[Problem]:
-        found = check.dns_label("name", self.name, what="container name")
-        if not isinstance(self.image, ImageRef):
-            found.append(Problem("image", f"image must be an ImageRef, got {self.image!r:.60}",
-                                 "use ImageRef.of('registry/path:tag') or Container.of(...)"))
-        check_types("env", self.env, EnvVar)
-        check_types("ports", self.ports, ContainerPort)
-        check_types("volumeMounts", self.volume_mounts, VolumeMount)
-        found += check.unique("ports", self.ports, lambda p: p.name, field="name",
-                              what="port name")
-        found += check.unique("ports", self.ports, lambda p: (p.container_port, p.protocol),
+    @rule
+    def _unique(self) -> list[Problem]:
+        at = attrs.fields(Container)
+        found = rules.unique(path_of(at.ports), self.ports, lambda p: p.name, field="name",
+                             what="port name")
+        found += rules.unique(path_of(at.ports), self.ports,
+                              lambda p: (p.container_port, p.protocol),
                               field="containerPort", what="port and protocol")
-        found += check.unique("volumeMounts", self.volume_mounts, lambda m: m.mount_path,
-                              field="mountPath", what="mountPath")
+        found += rules.unique(path_of(at.volume_mounts), self.volume_mounts,
+                              lambda m: m.mount_path, field="mountPath", what="mountPath")
+        return found
+
+    @rule
+    def _probes(self) -> list[Problem]:
         names = {p.name for p in self.ports if p.name}
-        for field, probe in (("livenessProbe", self.liveness_probe),
-                             ("readinessProbe", self.readiness_probe),
-                             ("startupProbe", self.startup_probe)):
+        found: list[Problem] = []
+        for attribute in _PROBES:
+            probe = getattr(self, attribute)
             if probe is None:
                 continue
-            if field != "readinessProbe" and probe.success_threshold not in (None, 1):
-                found.append(Problem(f"{field}.successThreshold",
-                                     f"successThreshold of a {field} must be 1, got "
+            field = getattr(attrs.fields(Container), attribute)
+            key = path_of(field)
+            if attribute != "readiness_probe" and probe.success_threshold not in (None, 1):
+                found.append(Problem(path_of(field, attrs.fields(Probe).success_threshold),
+                                     f"successThreshold of a {key} must be 1, got "
                                      f"{probe.success_threshold}",
                                      "remove successThreshold or set it to 1"))
-            if field == "readinessProbe" and probe.termination_grace_period_seconds is not None:
-                found.append(Problem(f"{field}.terminationGracePeriodSeconds",
+            if attribute == "readiness_probe" and \
+                    probe.termination_grace_period_seconds is not None:
+                found.append(Problem(path_of(field,
+                                             attrs.fields(Probe).termination_grace_period_seconds),
                                      "a readiness probe never kills the container",
                                      "remove terminationGracePeriodSeconds (it is for "
                                      "liveness and startup probes)"))
             port = probe.port
             if isinstance(port, str) and port not in names:
-                found.append(Problem(f"{field}.{probe.handler_field}.port",
+                found.append(Problem(path_of(field, probe.handler_field, "port"),
                                      f"probe port {port!r} is not a port of this container",
                                      "name one of its ports ("
                                      + (", ".join(sorted(names)) or "it declares none")
                                      + ") or give the port number"))
-        found += check.optional_string("workingDir", self.working_dir, what="workingDir")
-        if self.image_pull_policy is not None:
-            found += check.one_of("imagePullPolicy", self.image_pull_policy, PULL_POLICIES,
-                                  what="imagePullPolicy")
-        if self.restart_policy is not None:
-            found += check.one_of("restartPolicy", self.restart_policy, ("Always",),
-                                  what="container restartPolicy")
         return found
 
     @property
@@ -560,8 +610,9 @@ class Container:
         readiness_probe: Probe | None = None,
         startup_probe: Probe | None = None,
         security_context: SecurityContext | None = None,
-        image_pull_policy: str | None = None,
-        restart_policy: str | None = None,
+        image_pull_policy: PullPolicy | None = None,
+        working_dir: str | None = None,
+        restart_policy: Literal["Always"] | None = None,
     ) -> "Container":
         """Build a container from friendly inputs; raise with *every* problem found.
 
@@ -569,38 +620,27 @@ class Container:
         ``volume_mounts`` volume names to paths.
         """
         collect = Collect()
-        ref = collect.take("image", lambda: ImageRef.of(image))
-        env_vars = _items(collect, "env", env, lambda k, v: EnvVar(k, v))
-        port_list = _items(collect, "ports", ports, lambda k, v: ContainerPort(v, k))
-        mounts = _items(collect, "volumeMounts", volume_mounts, lambda k, v: VolumeMount(k, v))
-        resources = collect.take("resources", lambda: Resources.of(requests=requests,
-                                                                   limits=limits))
-        if not collect.ok or ref is None or resources is None:
-            # A part failed: still report the container's own name rule, first.
-            collect.problems[:0] = check.dns_label("name", name, what="container name")
-            collect.raise_if_any()
-        assert ref is not None and resources is not None
-        return cls(name, ref, tuple(command), tuple(args), env_vars, port_list, mounts,
-                   resources, liveness_probe, readiness_probe, startup_probe,
-                   security_context, image_pull_policy, None, restart_policy)
-
-    @classmethod
-    def create(cls, name: str, **kwargs: Any) -> "Result[Container, InvalidValue]":
-        """:meth:`of`, returning ``Success(container)`` or ``Failure(InvalidValue)``."""
-        return as_result(lambda: cls.of(name, **kwargs))
+        env_vars = _items(collect, "env", env, EnvVar, "name", "value")
+        port_list = _items(collect, "ports", ports, ContainerPort, "name", "container_port")
+        mounts = _items(collect, "volumeMounts", volume_mounts, VolumeMount, "name",
+                        "mount_path")
+        resources = part(collect, "resources", Resources, requests=requests or EMPTY,
+                         limits=limits or EMPTY)
+        return finish(collect, cls, name=name, image=image, command=command, args=args,
+                      working_dir=working_dir, ports=port_list, env=env_vars,
+                      resources=resources, volume_mounts=mounts, liveness_probe=liveness_probe,
+                      readiness_probe=readiness_probe, startup_probe=startup_probe,
+                      image_pull_policy=image_pull_policy, security_context=security_context,
+                      restart_policy=restart_policy)
 
     def with_image(self, image: "str | ImageRef") -> "Container":
         return attrs.evolve(self, image=ImageRef.of(image))
 
 
-def _items(collect: Collect, path: str, given: Any, make: Any) -> tuple[Any, ...]:
-    """Build list items from a mapping (``make(key, value)``) or take them as they are."""
+def _items(collect: Collect, path: str, given: Any, cls: type[Value], key: str,
+           value: str) -> tuple[Any, ...]:
+    """List items from a mapping (each entry ``cls(key=k, value=v)``) or as given."""
     if not isinstance(given, Mapping):
         return to_tuple(given)
-    built = []
-    for index, (key, value) in enumerate(given.items()):
-        try:
-            built.append(make(key, value))
-        except InvalidValue as error:
-            collect.add(error.problems, f"{path}[{index}]")
-    return tuple(built)
+    return tuple(part(collect, f"{path}[{index}]", cls, **{key: k, value: v})
+                 for index, (k, v) in enumerate(given.items()))

@@ -18,7 +18,7 @@ The text is kept as written: ``nginx`` is not rewritten to ``docker.io/library/n
 
 import functools
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 from kancat.errors import InvalidValue, Problem
 
-__all__ = ["ImageRef"]
+__all__ = ["ImageRef", "to_image"]
 
 _DOMAIN_COMPONENT = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])"
 _DOMAIN = re.compile(
@@ -87,6 +87,8 @@ def _split(text: str) -> tuple[str | None, str, str | None, str | None] | str:
 @attrs.frozen
 class ImageRef:
     """A parsed image reference. Build with :meth:`of` or :meth:`parse`."""
+
+    wire_text: ClassVar[bool] = True  # written as its text in a manifest
 
     registry: str | None
     repository: str
@@ -149,3 +151,13 @@ class ImageRef:
 
 def _problem(text: str, why: str) -> Problem:
     return Problem("", f"{text!r} is not a valid image reference", f"{why}; {_HINT}")
+
+
+def to_image(value: "str | ImageRef") -> ImageRef:
+    """Converter: image text to an :class:`ImageRef` (text that does not parse is kept,
+    and the value's check reports why)."""
+    if isinstance(value, str):
+        parts = _split(value)
+        if not isinstance(parts, str):
+            return ImageRef(*parts)
+    return value  # type: ignore[return-value]  # not an image: reported by the check

@@ -1,4 +1,5 @@
-"""Object metadata and label selectors.
+"""Object metadata, label selectors, and :class:`KubeObjectBase`, the base of every
+top-level object kancat models.
 
 >>> meta = ObjectMeta.of("web", namespace="shop", labels={"app": "web"})
 >>> meta.labels["app"]
@@ -11,23 +12,32 @@ kancat.errors.InvalidValue: 1 problem:
 """
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, ClassVar, Literal, TypeAlias
 
 import attrs
 
+from kancat.core import rules
+from kancat.core.collect import to_frozen, to_str_map, to_str_tuple, to_tuple
+from kancat.core.fields import carried, path_of, wire
+from kancat.core.frozen import EMPTY, FrozenMap
+from kancat.core.value import Value, rule
 from kancat.errors import Problem
-from kancat.values import _check as check
-from kancat.values._base import to_frozen, to_str_map, to_str_tuple, to_tuple
-from kancat.values._frozen import EMPTY, FrozenMap
 
-__all__ = ["LabelSelector", "LabelSelectorRequirement", "NameRule", "ObjectMeta"]
+__all__ = [
+    "KubeObjectBase",
+    "LabelSelector",
+    "LabelSelectorRequirement",
+    "NameRule",
+    "ObjectMeta",
+    "SelectorOperator",
+]
 
 NameRule = Callable[..., list[Problem]]
-"""One of the name rules of :mod:`kancat.values._check` (label, subdomain, ...)."""
+"""One of the name rules of :mod:`kancat.core.rules` (label, subdomain, ...)."""
 
 
 @attrs.frozen
-class ObjectMeta:
+class ObjectMeta(Value):
     """``metadata``: name, namespace, labels, annotations; other fields ride in ``extra``.
 
     The name rule depends on the kind (a Service name is a DNS-1035 label, a
@@ -35,22 +45,26 @@ class ObjectMeta:
     checks the general subdomain rule.
     """
 
-    name: str
-    namespace: str | None = None
-    labels: FrozenMap[str] = attrs.field(default=EMPTY, converter=to_str_map)
-    annotations: FrozenMap[str] = attrs.field(default=EMPTY, converter=to_str_map)
-    extra: FrozenMap[Any] = attrs.field(default=EMPTY, converter=to_frozen)
+    k8s_definition: ClassVar[str] = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"
 
-    def __attrs_post_init__(self) -> None:
-        check.raise_if(self.problems(check.dns_subdomain))
+    name: str = attrs.field(metadata=wire("name", check=rules.dns_subdomain))
+    namespace: str | None = attrs.field(default=None, metadata=wire(
+        "namespace", check=lambda path, value: rules.dns_label(path, value, what="namespace")))
+    labels: FrozenMap[str] = attrs.field(default=EMPTY, converter=to_str_map,
+                                         metadata=wire("labels", check=rules.labels))
+    annotations: FrozenMap[str] = attrs.field(default=EMPTY, converter=to_str_map,
+                                              metadata=wire("annotations",
+                                                            check=rules.annotations))
+    extra: FrozenMap[Any] = attrs.field(default=EMPTY, converter=to_frozen, metadata=carried())
 
-    def problems(self, name_rule: NameRule) -> list[Problem]:
-        found = name_rule("name", self.name)
-        if self.namespace is not None:
-            found += check.dns_label("namespace", self.namespace, what="namespace")
-        found += check.labels("labels", self.labels)
-        found += check.annotations("annotations", self.annotations)
-        return found
+    @rule
+    def _fixed_name(self) -> list[Problem]:
+        if self.name is None and "generateName" in self.extra:
+            return [Problem(path_of(attrs.fields(ObjectMeta).name),
+                            "generateName is not supported",
+                            "give the object a fixed metadata.name (declarative apply "
+                            "needs it)")]
+        return []
 
     @classmethod
     def of(cls, name: str, *, namespace: str | None = None,
@@ -67,27 +81,32 @@ class ObjectMeta:
         return attrs.evolve(self, annotations={**self.annotations, **annotations})
 
 
-SELECTOR_OPERATORS = ("In", "NotIn", "Exists", "DoesNotExist")
+SelectorOperator: TypeAlias = Literal["In", "NotIn", "Exists", "DoesNotExist"]
 
 
 @attrs.frozen
-class LabelSelectorRequirement:
+class LabelSelectorRequirement(Value):
     """``{key, operator, values}``: ``In``/``NotIn`` need values, ``Exists`` none."""
 
-    key: str
-    operator: str
-    values: tuple[str, ...] = attrs.field(default=(), converter=to_str_tuple)
+    k8s_definition: ClassVar[str] = \
+        "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelectorRequirement"
 
-    def __attrs_post_init__(self) -> None:
-        found = check.qualified_name("key", self.key, what="label")
-        found += check.one_of("operator", self.operator, SELECTOR_OPERATORS, what="operator")
+    key: str = attrs.field(metadata=wire("key", check=lambda path, value: rules.qualified_name(
+        path, value, what="label")))
+    operator: SelectorOperator = attrs.field(metadata=wire("operator"))
+    values: tuple[str, ...] = attrs.field(default=(), converter=to_str_tuple,
+                                          metadata=wire("values"))
+
+    @rule
+    def _values(self) -> list[Problem]:
+        where = path_of(attrs.fields(LabelSelectorRequirement).values)
         if self.operator in ("In", "NotIn") and not self.values:
-            found.append(Problem("values", f"operator {self.operator} needs values",
-                                 "list at least one value"))
+            return [Problem(where, f"operator {self.operator} needs values",
+                            "list at least one value")]
         if self.operator in ("Exists", "DoesNotExist") and self.values:
-            found.append(Problem("values", f"operator {self.operator} takes no values",
-                                 "remove the values"))
-        check.raise_if(found)
+            return [Problem(where, f"operator {self.operator} takes no values",
+                            "remove the values")]
+        return []
 
     def matches(self, labels: Mapping[str, str]) -> bool:
         present = self.key in labels
@@ -101,19 +120,19 @@ class LabelSelectorRequirement:
 
 
 @attrs.frozen
-class LabelSelector:
+class LabelSelector(Value):
     """``matchLabels`` and ``matchExpressions``; an empty selector matches everything.
 
     >>> LabelSelector.of({"app": "web"}).matches({"app": "web", "tier": "front"})
     True
     """
 
-    match_labels: FrozenMap[str] = attrs.field(default=EMPTY, converter=to_str_map)
-    match_expressions: tuple[LabelSelectorRequirement, ...] = attrs.field(
-        default=(), converter=to_tuple)
+    k8s_definition: ClassVar[str] = "io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"
 
-    def __attrs_post_init__(self) -> None:
-        check.raise_if(check.labels("matchLabels", self.match_labels))
+    match_labels: FrozenMap[str] = attrs.field(default=EMPTY, converter=to_str_map,
+                                               metadata=wire("matchLabels", check=rules.labels))
+    match_expressions: tuple[LabelSelectorRequirement, ...] = attrs.field(
+        default=(), converter=to_tuple, metadata=wire("matchExpressions"))
 
     @classmethod
     def of(cls, match_labels: Mapping[str, str] | None = None,
@@ -128,3 +147,36 @@ class LabelSelector:
     @property
     def is_empty(self) -> bool:
         return not self.match_labels and not self.match_expressions
+
+
+class KubeObjectBase(Value):
+    """The base of the top-level objects kancat models: they have ``metadata``, and
+    their kind and group/version come from the kinds table
+    (:data:`kancat.values.kinds.KINDS`), not from the class."""
+
+    __slots__ = ()
+    wire_reserved: ClassVar[tuple[str, ...]] = ("apiVersion", "kind")
+
+    metadata: ObjectMeta
+
+    @property
+    def name(self) -> str:
+        return self.metadata.name
+
+    @property
+    def namespace(self) -> str | None:
+        return self.metadata.namespace
+
+    @property
+    def kind(self) -> str:
+        """The Kubernetes kind, e.g. ``Deployment``."""
+        from kancat.values.kinds import kind_of
+
+        return kind_of(type(self)).name
+
+    @property
+    def api_version(self) -> str:
+        """The group/version emitted for the default Kubernetes version."""
+        from kancat.values.kinds import DEFAULT_VERSION, kind_of
+
+        return kind_of(type(self)).api_version(DEFAULT_VERSION)

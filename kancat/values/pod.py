@@ -12,137 +12,208 @@ kancat.errors.InvalidValue: 1 problem:
   spec.containers[1].name: duplicate container name 'app' (already used by containers[0]) (give every container and init container its own name)
 """
 
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Iterable, Mapping
+from functools import partial
+from typing import Any, ClassVar, Literal, TypeAlias
 
 import attrs
 
+from kancat.core import rules
+from kancat.core.collect import to_frozen, to_str_map, to_tuple
+from kancat.core.fields import carried, path_of, wire
+from kancat.core.frozen import EMPTY, FrozenMap
+from kancat.core.value import Value, rule
 from kancat.errors import Problem
-from kancat.values import _check as check
-from kancat.values._base import check_types, to_frozen, to_str_map, to_tuple
-from kancat.values._frozen import EMPTY, FrozenMap
-from kancat.values.container import Container, SeccompProfile
+from kancat.values.container import Container, SeccompProfile, VolumeMount
 from kancat.values.meta import LabelSelector
 from kancat.values.volume import Volume
 
-__all__ = ["PodSecurityContext", "PodTemplate", "Toleration", "TopologySpreadConstraint"]
+__all__ = [
+    "PodSecurityContext",
+    "PodTemplate",
+    "TaintEffect",
+    "Toleration",
+    "TopologySpreadConstraint",
+    "WhenUnsatisfiable",
+]
+
+_ID = partial(rules.integer, minimum=0, maximum=2**31 - 1)
 
 
-@attrs.frozen
-class PodSecurityContext:
+@attrs.frozen(kw_only=True)
+class PodSecurityContext(Value):
     """The pod-level ``securityContext``; unmodelled fields ride in ``extra``."""
 
-    run_as_user: int | None = None
-    run_as_group: int | None = None
-    run_as_non_root: bool | None = None
-    fs_group: int | None = None
-    supplemental_groups: tuple[int, ...] = attrs.field(default=(), converter=to_tuple)
-    seccomp_profile: SeccompProfile | None = None
-    extra: FrozenMap[Any] = attrs.field(default=EMPTY, converter=to_frozen)
+    k8s_definition: ClassVar[str] = "io.k8s.api.core.v1.PodSecurityContext"
 
-    def __attrs_post_init__(self) -> None:
+    fs_group: int | None = attrs.field(default=None, metadata=wire(
+        "fsGroup", check=partial(_ID, what="fsGroup")))
+    run_as_group: int | None = attrs.field(default=None, metadata=wire(
+        "runAsGroup", check=partial(_ID, what="runAsGroup")))
+    run_as_non_root: bool | None = attrs.field(default=None, metadata=wire("runAsNonRoot"))
+    run_as_user: int | None = attrs.field(default=None, metadata=wire(
+        "runAsUser", check=partial(_ID, what="runAsUser")))
+    seccomp_profile: SeccompProfile | None = attrs.field(default=None,
+                                                         metadata=wire("seccompProfile"))
+    supplemental_groups: tuple[int, ...] = attrs.field(default=(), converter=to_tuple,
+                                                       metadata=wire("supplementalGroups"))
+    extra: FrozenMap[Any] = attrs.field(default=EMPTY, converter=to_frozen, metadata=carried())
+
+    @rule
+    def _consistent(self) -> list[Problem]:
+        at = attrs.fields(PodSecurityContext)
         found: list[Problem] = []
-        for name, value in (("runAsUser", self.run_as_user), ("runAsGroup", self.run_as_group),
-                            ("fsGroup", self.fs_group)):
-            found += check.optional_integer(name, value, minimum=0, maximum=2**31 - 1,
-                                            what=name)
         for index, group in enumerate(self.supplemental_groups):
-            found += check.integer(f"supplementalGroups[{index}]", group, minimum=0,
+            found += rules.integer(path_of(at.supplemental_groups, index), group, minimum=0,
                                    what="group")
-        found += check.boolean("runAsNonRoot", self.run_as_non_root, what="runAsNonRoot")
         if self.run_as_non_root and self.run_as_user == 0:
-            found.append(Problem("runAsUser", "runAsNonRoot is true but runAsUser is 0",
+            found.append(Problem(path_of(at.run_as_user),
+                                 "runAsNonRoot is true but runAsUser is 0",
                                  "use a non-zero runAsUser or drop runAsNonRoot"))
-        check.raise_if(found)
+        return found
+
+
+TaintEffect: TypeAlias = Literal["NoSchedule", "PreferNoSchedule", "NoExecute"]
 
 
 @attrs.frozen
-class Toleration:
-    key: str | None = None
-    operator: str | None = None
-    value: str | None = None
-    effect: str | None = None
-    toleration_seconds: int | None = None
+class Toleration(Value):
+    k8s_definition: ClassVar[str] = "io.k8s.api.core.v1.Toleration"
 
-    def __attrs_post_init__(self) -> None:
-        found = check.optional_string("value", self.value, what="value")
-        found += check.optional_integer("tolerationSeconds", self.toleration_seconds,
-                                        what="tolerationSeconds")
-        if self.operator is not None:
-            found += check.one_of("operator", self.operator, ("Exists", "Equal"),
-                                  what="operator")
-        if self.effect is not None:
-            found += check.one_of("effect", self.effect,
-                                  ("NoSchedule", "PreferNoSchedule", "NoExecute"),
-                                  what="effect")
+    key: str | None = attrs.field(default=None, metadata=wire(
+        "key", check=lambda path, value: rules.qualified_name(path, value, what="taint")))
+    operator: Literal["Exists", "Equal"] | None = attrs.field(default=None,
+                                                              metadata=wire("operator"))
+    value: str | None = attrs.field(default=None, metadata=wire("value"))
+    effect: TaintEffect | None = attrs.field(default=None, metadata=wire("effect"))
+    toleration_seconds: int | None = attrs.field(default=None,
+                                                 metadata=wire("tolerationSeconds"))
+
+    @rule
+    def _consistent(self) -> list[Problem]:
+        at = attrs.fields(Toleration)
+        found: list[Problem] = []
         if self.operator == "Exists" and self.value:
-            found.append(Problem("value", "operator Exists takes no value", "remove the value"))
+            found.append(Problem(path_of(at.value), "operator Exists takes no value",
+                                 "remove the value"))
         if self.key is None and self.operator != "Exists":
-            found.append(Problem("operator", "an empty key needs operator Exists",
+            found.append(Problem(path_of(at.operator), "an empty key needs operator Exists",
                                  "set operator: Exists or give a key"))
-        if self.key is not None:
-            found += check.qualified_name("key", self.key, what="taint")
         if self.toleration_seconds is not None and self.effect != "NoExecute":
-            found.append(Problem("tolerationSeconds", "tolerationSeconds needs effect NoExecute",
+            found.append(Problem(path_of(at.toleration_seconds),
+                                 "tolerationSeconds needs effect NoExecute",
                                  "set effect: NoExecute or drop tolerationSeconds"))
-        check.raise_if(found)
+        return found
+
+
+WhenUnsatisfiable: TypeAlias = Literal["DoNotSchedule", "ScheduleAnyway"]
 
 
 @attrs.frozen
-class TopologySpreadConstraint:
+class TopologySpreadConstraint(Value):
     """Spread matching pods across ``topology_key`` domains with at most ``max_skew``."""
 
-    max_skew: int
-    topology_key: str
-    when_unsatisfiable: str
-    label_selector: LabelSelector | None = None
-    extra: FrozenMap[Any] = attrs.field(default=EMPTY, converter=to_frozen)
+    k8s_definition: ClassVar[str] = "io.k8s.api.core.v1.TopologySpreadConstraint"
 
-    def __attrs_post_init__(self) -> None:
-        found = check.integer("maxSkew", self.max_skew, minimum=1, what="maxSkew")
-        found += check.qualified_name("topologyKey", self.topology_key, what="topology")
-        found += check.one_of("whenUnsatisfiable", self.when_unsatisfiable,
-                              ("DoNotSchedule", "ScheduleAnyway"), what="whenUnsatisfiable")
-        check.raise_if(found)
+    max_skew: int = attrs.field(metadata=wire("maxSkew", check=partial(
+        rules.integer, minimum=1, what="maxSkew")))
+    topology_key: str = attrs.field(metadata=wire(
+        "topologyKey", check=lambda path, value: rules.qualified_name(path, value,
+                                                                      what="topology")))
+    when_unsatisfiable: WhenUnsatisfiable = attrs.field(metadata=wire("whenUnsatisfiable"))
+    label_selector: LabelSelector | None = attrs.field(default=None,
+                                                       metadata=wire("labelSelector"))
+    extra: FrozenMap[Any] = attrs.field(default=EMPTY, converter=to_frozen, kw_only=True,
+                                        metadata=carried())
 
 
-@attrs.frozen
-class PodTemplate:
-    """``spec.template`` of a workload: the pod every replica is made from."""
+@attrs.frozen(kw_only=True)
+class PodTemplate(Value):
+    """``spec.template`` of a workload: the pod every replica is made from.
 
-    containers: tuple[Container, ...] = attrs.field(converter=to_tuple)
-    init_containers: tuple[Container, ...] = attrs.field(default=(), converter=to_tuple)
-    volumes: tuple[Volume, ...] = attrs.field(default=(), converter=to_tuple)
-    labels: FrozenMap[str] = attrs.field(default=EMPTY, converter=to_str_map)
-    annotations: FrozenMap[str] = attrs.field(default=EMPTY, converter=to_str_map)
-    service_account_name: str | None = None
-    automount_service_account_token: bool | None = None
-    security_context: PodSecurityContext | None = None
-    node_selector: FrozenMap[str] = attrs.field(default=EMPTY, converter=to_str_map)
-    affinity: FrozenMap[Any] = attrs.field(default=EMPTY, converter=to_frozen)
-    tolerations: tuple[Toleration, ...] = attrs.field(default=(), converter=to_tuple)
+    Built by keyword (``PodTemplate(containers=[...], labels=...)``), or with
+    :meth:`of`, which takes the containers first.
+    """
+
+    k8s_definition: ClassVar[str] = "io.k8s.api.core.v1.PodTemplateSpec"
+
+    labels: FrozenMap[str] = attrs.field(default=EMPTY, converter=to_str_map,
+                                         metadata=wire("metadata.labels", check=rules.labels))
+    annotations: FrozenMap[str] = attrs.field(default=EMPTY, converter=to_str_map,
+                                              metadata=wire("metadata.annotations",
+                                                            check=rules.annotations))
+    metadata_extra: FrozenMap[Any] = attrs.field(default=EMPTY, converter=to_frozen,
+                                                 metadata=carried("metadata"))
+    service_account_name: str | None = attrs.field(default=None, metadata=wire(
+        "spec.serviceAccountName", check=partial(rules.dns_subdomain,
+                                                 what="service account name")))
+    automount_service_account_token: bool | None = attrs.field(
+        default=None, metadata=wire("spec.automountServiceAccountToken"))
+    host_network: bool | None = attrs.field(default=None, metadata=wire("spec.hostNetwork"))
+    security_context: PodSecurityContext | None = attrs.field(
+        default=None, metadata=wire("spec.securityContext"))
+    init_containers: tuple[Container, ...] = attrs.field(default=(), converter=to_tuple,
+                                                         metadata=wire("spec.initContainers"))
+    containers: tuple[Container, ...] = attrs.field(converter=to_tuple,
+                                                    metadata=wire("spec.containers"))
+    volumes: tuple[Volume, ...] = attrs.field(default=(), converter=to_tuple,
+                                              metadata=wire("spec.volumes"))
+    node_selector: FrozenMap[str] = attrs.field(default=EMPTY, converter=to_str_map,
+                                                metadata=wire("spec.nodeSelector",
+                                                              check=rules.labels))
+    affinity: FrozenMap[Any] = attrs.field(default=EMPTY, converter=to_frozen,
+                                           metadata=wire("spec.affinity"))
+    tolerations: tuple[Toleration, ...] = attrs.field(default=(), converter=to_tuple,
+                                                      metadata=wire("spec.tolerations"))
     topology_spread_constraints: tuple[TopologySpreadConstraint, ...] = attrs.field(
-        default=(), converter=to_tuple)
-    host_network: bool | None = None
-    termination_grace_period_seconds: int | None = None
-    extra: FrozenMap[Any] = attrs.field(default=EMPTY, converter=to_frozen)
-    metadata_extra: FrozenMap[Any] = attrs.field(default=EMPTY, converter=to_frozen)
+        default=(), converter=to_tuple, metadata=wire("spec.topologySpreadConstraints"))
+    termination_grace_period_seconds: int | None = attrs.field(default=None, metadata=wire(
+        "spec.terminationGracePeriodSeconds", check=partial(
+            rules.integer, minimum=0, what="terminationGracePeriodSeconds")))
+    spec_extra: FrozenMap[Any] = attrs.field(default=EMPTY, converter=to_frozen,
+                                             metadata=carried("spec"))
 
-    def __attrs_post_init__(self) -> None:
-        check_types("spec.containers", self.containers, Container)
-        check_types("spec.initContainers", self.init_containers, Container)
-        check_types("spec.volumes", self.volumes, Volume)
-        check.raise_if(self._problems())
-
-    def _problems(self) -> list[Problem]:
-        found = pod_field_problems(
-            self.labels, self.annotations, self.service_account_name, self.node_selector,
-            self.automount_service_account_token, self.host_network,
-            self.termination_grace_period_seconds)
-        found += container_problems(self.containers, self.init_containers)
-        found += check.unique("spec.volumes", self.volumes, lambda v: v.name, field="name",
-                              what="volume name")
+    @rule
+    def _containers(self) -> list[Problem]:
+        at, of = attrs.fields(PodTemplate), attrs.fields(Container)
+        found: list[Problem] = []
+        if not self.containers:
+            found.append(Problem(path_of(at.containers), "a pod needs at least one container",
+                                 "add the application container"))
+        seen: dict[str, str] = {}
+        for field, group in ((at.init_containers, self.init_containers),
+                             (at.containers, self.containers)):
+            key = path_of(field).rsplit(".", 1)[-1]
+            for index, container in enumerate(group):
+                name = container.name
+                if isinstance(name, str):
+                    if name in seen:
+                        found.append(Problem(path_of(field, index, of.name),
+                                             f"duplicate container name {name!r} (already used "
+                                             f"by {seen[name]})",
+                                             "give every container and init container its "
+                                             "own name"))
+                    else:
+                        seen[name] = f"{key}[{index}]"
+                if field is at.containers and container.restart_policy is not None:
+                    found.append(Problem(path_of(field, index, of.restart_policy),
+                                         "restartPolicy is only allowed on init containers",
+                                         "move the container to initContainers to make it a "
+                                         "native sidecar, or remove restartPolicy"))
+                if field is at.init_containers and not container.is_native_sidecar:
+                    for probe in (of.liveness_probe, of.readiness_probe, of.startup_probe):
+                        if getattr(container, probe.name) is not None:
+                            found.append(Problem(
+                                path_of(field, index, probe),
+                                "init containers run to completion and take no probes",
+                                "remove the probe, or set restartPolicy: Always to make it "
+                                "a native sidecar"))
         return found
+
+    @rule
+    def _volumes(self) -> list[Problem]:
+        return rules.unique(path_of(attrs.fields(PodTemplate).volumes), self.volumes,
+                            lambda v: v.name, field="name", what="volume name")
 
     @classmethod
     def of(cls, containers: Iterable[Container], *,
@@ -151,10 +222,23 @@ class PodTemplate:
            labels: Mapping[str, str] | None = None,
            annotations: Mapping[str, str] | None = None,
            service_account_name: str | None = None,
-           security_context: PodSecurityContext | None = None) -> "PodTemplate":
-        return cls(tuple(containers), tuple(init_containers), tuple(volumes),
-                   to_str_map(labels), to_str_map(annotations), service_account_name,
-                   None, security_context)
+           automount_service_account_token: bool | None = None,
+           security_context: PodSecurityContext | None = None,
+           node_selector: Mapping[str, str] | None = None,
+           affinity: Mapping[str, Any] | None = None,
+           tolerations: Iterable[Toleration] = (),
+           topology_spread_constraints: Iterable[TopologySpreadConstraint] = (),
+           termination_grace_period_seconds: int | None = None) -> "PodTemplate":
+        """A pod template from its containers and keyword options."""
+        return cls(containers=to_tuple(containers), init_containers=to_tuple(init_containers),
+                   volumes=to_tuple(volumes), labels=to_str_map(labels),
+                   annotations=to_str_map(annotations),
+                   service_account_name=service_account_name,
+                   automount_service_account_token=automount_service_account_token,
+                   security_context=security_context, node_selector=to_str_map(node_selector),
+                   affinity=to_frozen(affinity), tolerations=to_tuple(tolerations),
+                   topology_spread_constraints=to_tuple(topology_spread_constraints),
+                   termination_grace_period_seconds=termination_grace_period_seconds)
 
     @property
     def all_containers(self) -> tuple[Container, ...]:
@@ -168,98 +252,17 @@ class PodTemplate:
         which is why the workload, not the template, runs this rule.
         """
         known = {v.name for v in self.volumes} | set(claim_names)
+        at, of = attrs.fields(PodTemplate), attrs.fields(Container)
         found: list[Problem] = []
-        for field, group in (("spec.initContainers", self.init_containers),
-                             ("spec.containers", self.containers)):
+        for field, group in ((at.init_containers, self.init_containers),
+                             (at.containers, self.containers)):
             for index, container in enumerate(group):
                 for number, mount in enumerate(container.volume_mounts):
                     if mount.name not in known:
                         found.append(Problem(
-                            f"{field}[{index}].volumeMounts[{number}].name",
+                            path_of(field, index, of.volume_mounts, number,
+                                    attrs.fields(VolumeMount).name),
                             f"volume {mount.name!r} is not declared",
                             "add it to spec.volumes (declared: "
                             + (", ".join(sorted(known)) or "none") + ")"))
         return found
-
-
-def pod_field_problems(labels: Mapping[str, str], annotations: Mapping[str, str],
-                       service_account_name: object, node_selector: Mapping[str, str],
-                       automount_service_account_token: object, host_network: object,
-                       termination_grace_period_seconds: object) -> list[Problem]:
-    """The rules on a pod's own fields, which need none of its containers: the loader
-    runs them too when a container failed, so every problem is reported at once."""
-    found = check.labels("metadata.labels", labels)
-    found += check.annotations("metadata.annotations", annotations)
-    if service_account_name is not None:
-        found += check.dns_subdomain("spec.serviceAccountName", service_account_name,
-                                     what="service account name")
-    found += check.labels("spec.nodeSelector", node_selector)
-    found += check.boolean("spec.automountServiceAccountToken", automount_service_account_token,
-                           what="automountServiceAccountToken")
-    found += check.boolean("spec.hostNetwork", host_network, what="hostNetwork")
-    found += check.optional_integer("spec.terminationGracePeriodSeconds",
-                                    termination_grace_period_seconds, minimum=0,
-                                    what="terminationGracePeriodSeconds")
-    return found
-
-
-def container_problems(containers: Sequence[Container | None],
-                       init_containers: Sequence[Container | None]) -> list[Problem]:
-    """Rules across a pod's containers; ``None`` stands for one that failed to build.
-
-    The loader calls this with the containers it could build, so a duplicate name
-    is reported even when a sibling container has problems of its own.
-    """
-    found: list[Problem] = []
-    if not containers:
-        found.append(Problem("spec.containers", "a pod needs at least one container",
-                             "add the application container"))
-    found += duplicate_container_names([c.name if c else None for c in containers],
-                                       [c.name if c else None for c in init_containers])
-    for field, group in (("spec.initContainers", init_containers),
-                         ("spec.containers", containers)):
-        for index, container in enumerate(group):
-            if container is None:
-                continue
-            where = f"{field}[{index}]"
-            if field == "spec.containers" and container.restart_policy is not None:
-                found.append(Problem(f"{where}.restartPolicy",
-                                     "restartPolicy is only allowed on init containers",
-                                     "move the container to initContainers to make it a "
-                                     "native sidecar, or remove restartPolicy"))
-            if field == "spec.initContainers" and not container.is_native_sidecar:
-                for probe_field, probe in (("livenessProbe", container.liveness_probe),
-                                           ("readinessProbe", container.readiness_probe),
-                                           ("startupProbe", container.startup_probe)):
-                    if probe is not None:
-                        found.append(Problem(f"{where}.{probe_field}",
-                                             "init containers run to completion and take "
-                                             "no probes",
-                                             "remove the probe, or set restartPolicy: Always "
-                                             "to make it a native sidecar"))
-    return found
-
-
-
-def duplicate_container_names(containers: Sequence[object],
-                              init_containers: Sequence[object]) -> list[Problem]:
-    """Container names are unique across init containers and containers.
-
-    Takes bare names (``None`` or a non-string is skipped), so the loader can run
-    the rule on containers that failed to build for other reasons.
-    """
-    found: list[Problem] = []
-    seen: dict[str, str] = {}
-    for field, names in (("initContainers", init_containers), ("containers", containers)):
-        for index, name in enumerate(names):
-            if not isinstance(name, str):
-                continue
-            where = f"{field}[{index}]"
-            if name in seen:
-                found.append(Problem(f"spec.{where}.name",
-                                     f"duplicate container name {name!r} (already used by "
-                                     f"{seen[name]})",
-                                     "give every container and init container its own name"))
-            else:
-                seen[name] = where
-    return found

@@ -17,7 +17,7 @@ True
 import functools
 import re
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 import attrs
 
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 from kancat.errors import InvalidValue, Problem
 
-__all__ = ["Quantity"]
+__all__ = ["Quantity", "as_optional_quantity", "as_quantity", "quantity_of"]
 
 _QUANTITY = re.compile(
     r"([+-]?(?:[0-9]{1,64}(?:\.[0-9]{0,64})?|\.[0-9]{1,64}))"
@@ -68,6 +68,8 @@ def _problem(text: object) -> Problem:
 @attrs.frozen(order=False)
 class Quantity:
     """A parsed quantity; ``text`` is what gets emitted, ``amount`` what gets compared."""
+
+    wire_text: ClassVar[bool] = True  # written as its text in a manifest
 
     text: str
     _amount: Fraction | None = attrs.field(init=False, default=None, eq=False, repr=False)
@@ -136,3 +138,66 @@ def _number_text(value: int | float) -> str:
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
     return repr(value) if isinstance(value, float) else str(value)
+
+
+def as_optional_quantity(value: "Quantity | str | int | float | None") -> "Quantity | None":
+    """Converter: a quantity (or ``None``); input that is no quantity is kept, and the
+    value's check reports it."""
+    if value is None or isinstance(value, Quantity):
+        return value
+    try:
+        return Quantity.of(value)
+    except InvalidValue:
+        return value  # type: ignore[return-value]  # reported by the check
+
+
+def as_quantity(value: "Quantity | str | int | float") -> "Quantity":
+    """Converter: a quantity; input that is no quantity is kept for the check."""
+    converted = as_optional_quantity(value)
+    return converted  # type: ignore[return-value]  # None only for None
+
+
+# --- arithmetic: exact amounts back to quantities ---------------------------------------
+
+_BYTE_RESOURCES = ("memory", "ephemeral-storage", "storage")
+_BINARY_UNITS = ((Fraction(2**40), "Ti"), (Fraction(2**30), "Gi"), (Fraction(2**20), "Mi"),
+                 (Fraction(2**10), "Ki"), (Fraction(1), ""))
+_DECIMAL_UNITS = ((Fraction(1), ""), (Fraction(1, 10**3), "m"), (Fraction(1, 10**6), "u"),
+                  (Fraction(1, 10**9), "n"))
+_NANO = Fraction(1, 10**9)
+
+
+def _decimal_text(amount: Fraction) -> str:
+    """The exact decimal notation of an amount whose denominator divides a power of ten."""
+    places = 0
+    while (amount * 10**places).denominator != 1:
+        places += 1
+    digits = str(abs(amount.numerator * 10**places // amount.denominator)).rjust(places + 1, "0")
+    whole, fraction = (digits[:-places], digits[-places:]) if places else (digits, "")
+    return ("-" if amount < 0 else "") + whole + ("." + fraction if fraction else "")
+
+
+def quantity_of(resource: str, amount: Fraction | int) -> Quantity:
+    """The exact amount of ``resource`` written as a Kubernetes quantity.
+
+    Byte resources (``memory``, ``ephemeral-storage``, ``hugepages-*``) take the
+    largest binary suffix that keeps a whole number (``Ti``, ``Gi``, ``Mi``,
+    ``Ki``), else whole bytes; ``cpu`` and every other resource take whole units,
+    else ``m``, ``u`` or ``n``; an amount finer than that keeps decimals before ``n``.
+    The quantity always denotes ``amount`` exactly: ``quantity_of(r, x).amount == x``.
+
+    >>> quantity_of("cpu", Fraction(3, 2)), quantity_of("cpu", 2)
+    (Quantity(text='1500m'), Quantity(text='2'))
+    >>> quantity_of("memory", 384 * 2**20), quantity_of("memory", 10**9)
+    (Quantity(text='384Mi'), Quantity(text='1000000000'))
+    """
+    value = Fraction(amount)
+    if value == 0:
+        return Quantity.of("0")
+    byte_sized = resource in _BYTE_RESOURCES or resource.startswith("hugepages-")
+    units = _BINARY_UNITS if byte_sized else ()
+    for scale, suffix in (*units, *_DECIMAL_UNITS):
+        scaled = value / scale
+        if scaled.denominator == 1:
+            return Quantity.of(f"{scaled.numerator}{suffix}")
+    return Quantity.of(_decimal_text(value / _NANO) + "n")

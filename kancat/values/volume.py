@@ -5,20 +5,28 @@ untouched, so loading and emitting never loses them.
 
 >>> Volume("logs", EmptyDir()).source
 EmptyDir(medium=None, size_limit=None)
->>> Volume("cache", EmptyDir(medium="Memory", size_limit=Quantity.of("64Mi"))).source.medium
-'Memory'
+>>> Volume("cache", EmptyDir(medium="Memory", size_limit="64Mi")).source.size_limit
+Quantity(text='64Mi')
 """
 
-from typing import Any, TypeAlias
+from functools import partial
+from typing import Any, ClassVar, Literal, TypeAlias
 
 import attrs
 
+from kancat.core import rules
+from kancat.core.collect import to_frozen, to_tuple
+from kancat.core.fields import carried, path_of, wire
+from kancat.core.frozen import FrozenMap
+from kancat.core.value import Value, rule
 from kancat.errors import Problem
-from kancat.values import _check as check
-from kancat.values._base import to_frozen, to_tuple
-from kancat.values._frozen import FrozenMap
-from kancat.values.container import VOLUME_FIELD_PATHS, FieldRef, field_path_problems
-from kancat.values.quantity import Quantity
+from kancat.values.container import (
+    VOLUME_FIELD_PATHS,
+    FieldRef,
+    field_path_problems,
+    relative_path,
+)
+from kancat.values.quantity import Quantity, as_optional_quantity
 
 __all__ = [
     "ConfigMapProjection",
@@ -28,6 +36,7 @@ __all__ = [
     "DownwardAPIVolume",
     "EmptyDir",
     "KeyToPath",
+    "OtherProjection",
     "OtherVolumeSource",
     "PersistentVolumeClaimVolume",
     "ProjectedVolume",
@@ -40,161 +49,178 @@ __all__ = [
 ]
 
 
-def _mode(path: str, mode: int | None) -> list[Problem]:
-    """File modes are 0 to 0777 (Kubernetes reads them as decimal 0–511 in JSON)."""
-    return check.optional_integer(path, mode, minimum=0, maximum=0o777, what=path)
+def _mode(name: str) -> dict[str, Any]:
+    """A file mode, 0 to 0777 (Kubernetes reads them as decimal 0–511 in JSON)."""
+    return wire(name, check=partial(rules.integer, minimum=0, maximum=0o777, what=name))
 
 
-def _relative(path: str, value: object) -> list[Problem]:
-    if not isinstance(value, str) or not value or value.startswith("/") or ".." in value.split(
-            "/"):
-        return [Problem(path, f"path {value!r} must be relative and not contain '..'",
-                        "write a relative file name such as 'config.yaml'")]
-    return []
+def _unique_paths(owner: type, items: tuple[Any, ...]) -> list[Problem]:
+    return rules.unique(path_of(attrs.fields(owner).items), items, lambda i: i.path,
+                        field="path", what="path")
 
 
 @attrs.frozen
-class EmptyDir:
+class EmptyDir(Value):
     """A scratch directory living as long as the pod; ``medium="Memory"`` for tmpfs."""
 
-    medium: str | None = None
-    size_limit: Quantity | None = None
+    k8s_definition: ClassVar[str] = "io.k8s.api.core.v1.EmptyDirVolumeSource"
+    wire_key: ClassVar[str] = "emptyDir"
 
-    def __attrs_post_init__(self) -> None:
-        if self.medium is not None:
-            check.raise_if(check.one_of("medium", self.medium, ("", "Memory"), what="medium"))
+    medium: Literal["", "Memory"] | None = attrs.field(default=None, metadata=wire("medium"))
+    size_limit: Quantity | None = attrs.field(default=None, converter=as_optional_quantity,
+                                              metadata=wire("sizeLimit"))
 
 
 @attrs.frozen
-class KeyToPath:
+class KeyToPath(Value):
     """One key of a ConfigMap or Secret projected to a relative file path."""
 
-    key: str
-    path: str
-    mode: int | None = None
+    k8s_definition: ClassVar[str] = "io.k8s.api.core.v1.KeyToPath"
 
-    def __attrs_post_init__(self) -> None:
-        found = check.config_key("key", self.key)
-        found += _relative("path", self.path)
-        found += _mode("mode", self.mode)
-        check.raise_if(found)
+    key: str = attrs.field(metadata=wire("key", check=rules.config_key))
+    path: str = attrs.field(metadata=wire("path", check=relative_path))
+    mode: int | None = attrs.field(default=None, metadata=_mode("mode"))
 
 
 @attrs.frozen
-class ConfigMapVolume:
-    name: str
-    items: tuple[KeyToPath, ...] = attrs.field(default=(), converter=to_tuple)
-    default_mode: int | None = None
-    optional: bool | None = None
+class ConfigMapVolume(Value):
+    k8s_definition: ClassVar[str] = "io.k8s.api.core.v1.ConfigMapVolumeSource"
+    wire_key: ClassVar[str] = "configMap"
 
-    def __attrs_post_init__(self) -> None:
-        found = check.dns_subdomain("name", self.name, what="ConfigMap name")
-        found += _mode("defaultMode", self.default_mode)
-        found += check.unique("items", self.items, lambda i: i.path, field="path", what="path")
-        check.raise_if(found)
+    name: str = attrs.field(metadata=wire("name", check=partial(rules.dns_subdomain,
+                                                                 what="ConfigMap name")))
+    items: tuple[KeyToPath, ...] = attrs.field(default=(), converter=to_tuple,
+                                               metadata=wire("items"))
+    default_mode: int | None = attrs.field(default=None, metadata=_mode("defaultMode"))
+    optional: bool | None = attrs.field(default=None, metadata=wire("optional"))
 
-
-@attrs.frozen
-class SecretVolume:
-    secret_name: str
-    items: tuple[KeyToPath, ...] = attrs.field(default=(), converter=to_tuple)
-    default_mode: int | None = None
-    optional: bool | None = None
-
-    def __attrs_post_init__(self) -> None:
-        found = check.dns_subdomain("secretName", self.secret_name, what="Secret name")
-        found += _mode("defaultMode", self.default_mode)
-        found += check.unique("items", self.items, lambda i: i.path, field="path", what="path")
-        check.raise_if(found)
+    @rule
+    def _paths(self) -> list[Problem]:
+        return _unique_paths(ConfigMapVolume, self.items)
 
 
 @attrs.frozen
-class PersistentVolumeClaimVolume:
-    claim_name: str
-    read_only: bool | None = None
+class SecretVolume(Value):
+    k8s_definition: ClassVar[str] = "io.k8s.api.core.v1.SecretVolumeSource"
+    wire_key: ClassVar[str] = "secret"
 
-    def __attrs_post_init__(self) -> None:
-        check.raise_if(check.dns_subdomain("claimName", self.claim_name, what="claim name"))
+    secret_name: str = attrs.field(metadata=wire("secretName", check=partial(
+        rules.dns_subdomain, what="Secret name")))
+    items: tuple[KeyToPath, ...] = attrs.field(default=(), converter=to_tuple,
+                                               metadata=wire("items"))
+    default_mode: int | None = attrs.field(default=None, metadata=_mode("defaultMode"))
+    optional: bool | None = attrs.field(default=None, metadata=wire("optional"))
+
+    @rule
+    def _paths(self) -> list[Problem]:
+        return _unique_paths(SecretVolume, self.items)
 
 
 @attrs.frozen
-class DownwardAPIFile:
+class PersistentVolumeClaimVolume(Value):
+    k8s_definition: ClassVar[str] = "io.k8s.api.core.v1.PersistentVolumeClaimVolumeSource"
+    wire_key: ClassVar[str] = "persistentVolumeClaim"
+
+    claim_name: str = attrs.field(metadata=wire("claimName", check=partial(
+        rules.dns_subdomain, what="claim name")))
+    read_only: bool | None = attrs.field(default=None, metadata=wire("readOnly"))
+
+
+@attrs.frozen
+class DownwardAPIFile(Value):
     """One downward-API file: a pod field (``field_ref``) or a container resource."""
 
-    path: str
-    field_ref: FieldRef | None = None
+    k8s_definition: ClassVar[str] = "io.k8s.api.core.v1.DownwardAPIVolumeFile"
+
+    path: str = attrs.field(metadata=wire("path", check=relative_path))
+    field_ref: FieldRef | None = attrs.field(default=None, metadata=wire("fieldRef"))
     resource_field_ref: FrozenMap[Any] | None = attrs.field(
-        default=None, converter=attrs.converters.optional(to_frozen))
-    mode: int | None = None
+        default=None, converter=attrs.converters.optional(to_frozen),
+        metadata=wire("resourceFieldRef"))
+    mode: int | None = attrs.field(default=None, metadata=_mode("mode"))
 
-    def __attrs_post_init__(self) -> None:
-        found = _relative("path", self.path)
-        found += _mode("mode", self.mode)
+    @rule
+    def _one_source(self) -> list[Problem]:
+        at = attrs.fields(DownwardAPIFile)
+        found: list[Problem] = []
         if self.field_ref is not None:
-            found += [p.under("fieldRef") for p in field_path_problems(
-                self.field_ref.field_path, VOLUME_FIELD_PATHS)]
+            found += field_path_problems(path_of(at.field_ref, attrs.fields(FieldRef).field_path),
+                                         self.field_ref.field_path, VOLUME_FIELD_PATHS)
         if (self.field_ref is None) == (self.resource_field_ref is None):
-            found.append(Problem("fieldRef", "give exactly one of fieldRef and "
-                                             "resourceFieldRef", "keep one of them"))
-        check.raise_if(found)
+            found.append(Problem(path_of(at.field_ref),
+                                 "give exactly one of fieldRef and resourceFieldRef",
+                                 "keep one of them"))
+        return found
 
 
 @attrs.frozen
-class DownwardAPIVolume:
-    items: tuple[DownwardAPIFile, ...] = attrs.field(default=(), converter=to_tuple)
-    default_mode: int | None = None
+class DownwardAPIVolume(Value):
+    k8s_definition: ClassVar[str] = "io.k8s.api.core.v1.DownwardAPIVolumeSource"
+    wire_key: ClassVar[str] = "downwardAPI"
 
-    def __attrs_post_init__(self) -> None:
-        found = _mode("defaultMode", self.default_mode)
-        found += check.unique("items", self.items, lambda i: i.path, field="path", what="path")
-        check.raise_if(found)
+    items: tuple[DownwardAPIFile, ...] = attrs.field(default=(), converter=to_tuple,
+                                                     metadata=wire("items"))
+    default_mode: int | None = attrs.field(default=None, metadata=_mode("defaultMode"))
+
+    @rule
+    def _paths(self) -> list[Problem]:
+        return _unique_paths(DownwardAPIVolume, self.items)
 
 
 @attrs.frozen
-class ServiceAccountTokenProjection:
+class ServiceAccountTokenProjection(Value):
     """A bound service-account token for ``audience`` (e.g. ``istio-ca``)."""
 
-    path: str
-    audience: str | None = None
-    expiration_seconds: int | None = None
+    k8s_definition: ClassVar[str] = "io.k8s.api.core.v1.ServiceAccountTokenProjection"
+    wire_key: ClassVar[str] = "serviceAccountToken"
 
-    def __attrs_post_init__(self) -> None:
-        found = _relative("path", self.path)
-        found += check.optional_integer("expirationSeconds", self.expiration_seconds,
-                                        minimum=600, maximum=2**32, what="expirationSeconds")
-        check.raise_if(found)
-
-
-@attrs.frozen
-class ConfigMapProjection:
-    name: str
-    items: tuple[KeyToPath, ...] = attrs.field(default=(), converter=to_tuple)
-    optional: bool | None = None
-
-    def __attrs_post_init__(self) -> None:
-        check.raise_if(check.dns_subdomain("name", self.name, what="ConfigMap name"))
+    audience: str | None = attrs.field(default=None, kw_only=True, metadata=wire("audience"))
+    expiration_seconds: int | None = attrs.field(default=None, kw_only=True, metadata=wire(
+        "expirationSeconds", check=partial(rules.integer, minimum=600, maximum=2**32,
+                                           what="expirationSeconds")))
+    path: str = attrs.field(metadata=wire("path", check=relative_path))
 
 
 @attrs.frozen
-class SecretProjection:
-    name: str
-    items: tuple[KeyToPath, ...] = attrs.field(default=(), converter=to_tuple)
-    optional: bool | None = None
+class ConfigMapProjection(Value):
+    k8s_definition: ClassVar[str] = "io.k8s.api.core.v1.ConfigMapProjection"
+    wire_key: ClassVar[str] = "configMap"
 
-    def __attrs_post_init__(self) -> None:
-        check.raise_if(check.dns_subdomain("name", self.name, what="Secret name"))
-
-
-@attrs.frozen
-class DownwardAPIProjection:
-    items: tuple[DownwardAPIFile, ...] = attrs.field(default=(), converter=to_tuple)
+    name: str = attrs.field(metadata=wire("name", check=partial(rules.dns_subdomain,
+                                                                 what="ConfigMap name")))
+    items: tuple[KeyToPath, ...] = attrs.field(default=(), converter=to_tuple,
+                                               metadata=wire("items"))
+    optional: bool | None = attrs.field(default=None, metadata=wire("optional"))
 
 
 @attrs.frozen
-class OtherProjection:
+class SecretProjection(Value):
+    k8s_definition: ClassVar[str] = "io.k8s.api.core.v1.SecretProjection"
+    wire_key: ClassVar[str] = "secret"
+
+    name: str = attrs.field(metadata=wire("name", check=partial(rules.dns_subdomain,
+                                                                 what="Secret name")))
+    items: tuple[KeyToPath, ...] = attrs.field(default=(), converter=to_tuple,
+                                               metadata=wire("items"))
+    optional: bool | None = attrs.field(default=None, metadata=wire("optional"))
+
+
+@attrs.frozen
+class DownwardAPIProjection(Value):
+    k8s_definition: ClassVar[str] = "io.k8s.api.core.v1.DownwardAPIProjection"
+    wire_key: ClassVar[str] = "downwardAPI"
+
+    items: tuple[DownwardAPIFile, ...] = attrs.field(default=(), converter=to_tuple,
+                                                     metadata=wire("items"))
+
+
+@attrs.frozen
+class OtherProjection(Value):
     """A projection kancat does not model (e.g. ``clusterTrustBundle``), carried as is."""
 
-    data: FrozenMap[Any] = attrs.field(converter=to_frozen)
+    k8s_definition: ClassVar[str] = "io.k8s.api.core.v1.VolumeProjection"
+
+    data: FrozenMap[Any] = attrs.field(converter=to_frozen, metadata=carried())
 
 
 VolumeProjection: TypeAlias = (ServiceAccountTokenProjection | ConfigMapProjection
@@ -202,25 +228,22 @@ VolumeProjection: TypeAlias = (ServiceAccountTokenProjection | ConfigMapProjecti
 
 
 @attrs.frozen
-class ProjectedVolume:
-    sources: tuple[VolumeProjection, ...] = attrs.field(default=(), converter=to_tuple)
-    default_mode: int | None = None
+class ProjectedVolume(Value):
+    k8s_definition: ClassVar[str] = "io.k8s.api.core.v1.ProjectedVolumeSource"
+    wire_key: ClassVar[str] = "projected"
 
-    def __attrs_post_init__(self) -> None:
-        check.raise_if(_mode("defaultMode", self.default_mode))
+    sources: tuple[VolumeProjection, ...] = attrs.field(default=(), converter=to_tuple,
+                                                        metadata=wire("sources"))
+    default_mode: int | None = attrs.field(default=None, metadata=_mode("defaultMode"))
 
 
 @attrs.frozen
-class OtherVolumeSource:
+class OtherVolumeSource(Value):
     """A volume source kancat does not model: ``{"hostPath": {...}}``, carried untouched."""
 
-    data: FrozenMap[Any] = attrs.field(converter=to_frozen)
+    k8s_definition: ClassVar[str] = "io.k8s.api.core.v1.Volume"
 
-    def __attrs_post_init__(self) -> None:
-        if len(self.data) != 1:
-            check.raise_if([Problem("", "a volume needs exactly one source",
-                                    "give one of emptyDir, configMap, secret, "
-                                    "persistentVolumeClaim, projected, downwardAPI, ...")])
+    data: FrozenMap[Any] = attrs.field(converter=to_frozen, metadata=carried())
 
     @property
     def kind(self) -> str:
@@ -231,31 +254,20 @@ class OtherVolumeSource:
 VolumeSource: TypeAlias = (EmptyDir | ConfigMapVolume | SecretVolume | PersistentVolumeClaimVolume
                            | ProjectedVolume | DownwardAPIVolume | OtherVolumeSource)
 
-SOURCE_FIELD: dict[type, str] = {
-    EmptyDir: "emptyDir", ConfigMapVolume: "configMap", SecretVolume: "secret",
-    PersistentVolumeClaimVolume: "persistentVolumeClaim", ProjectedVolume: "projected",
-    DownwardAPIVolume: "downwardAPI",
-}
-
 
 @attrs.frozen
-class Volume:
+class Volume(Value):
     """A named pod volume with exactly one source."""
 
-    name: str
-    source: VolumeSource
+    k8s_definition: ClassVar[str] = "io.k8s.api.core.v1.Volume"
 
-    def __attrs_post_init__(self) -> None:
-        found = check.dns_label("name", self.name, what="volume name")
-        if not isinstance(self.source, (*SOURCE_FIELD, OtherVolumeSource)):
-            found.append(Problem("", f"volume source {self.source!r:.60} is not a volume source",
-                                 "use EmptyDir(), ConfigMapVolume(...), SecretVolume(...), ..."))
-        check.raise_if(found)
+    name: str = attrs.field(metadata=wire("name", check=partial(rules.dns_label,
+                                                                 what="volume name")))
+    source: VolumeSource = attrs.field(metadata=wire("", what="volume source"))
 
     @property
     def source_field(self) -> str:
         """The Kubernetes field of the source (``emptyDir``, ``hostPath``, ...)."""
         if isinstance(self.source, OtherVolumeSource):
             return self.source.kind
-        return SOURCE_FIELD[type(self.source)]
-
+        return str(type(self.source).wire_key)

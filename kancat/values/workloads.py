@@ -10,99 +10,68 @@
   spec.replicas: replicas must be >= 0, got -1 (use 0 or more)>
 """
 
-from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, ClassVar
+from collections.abc import Iterable, Mapping
+from functools import partial
+from typing import Any, ClassVar, Literal, TypeAlias, TypeVar
 
 import attrs
 
-from kancat.errors import InvalidValue, Problem
-from kancat.values import _check as check
-from kancat.values._base import (
-    Collect,
-    as_result,
-    check_types,
-    to_frozen,
-    to_str_map,
-    to_str_tuple,
-    to_tuple,
-)
-from kancat.values._frozen import EMPTY, FrozenMap
+from kancat.core import rules
+from kancat.core.collect import Collect, to_frozen, to_str_map, to_str_tuple, to_tuple
+from kancat.core.fields import carried, path_of, wire
+from kancat.core.frozen import EMPTY, FrozenMap
+from kancat.core.value import Value, finish, part, rule
+from kancat.errors import Problem
 from kancat.values.container import Container
-from kancat.values.meta import LabelSelector, ObjectMeta
-from kancat.values.pod import PodSecurityContext, PodTemplate
-from kancat.values.quantity import Quantity
+from kancat.values.meta import KubeObjectBase, LabelSelector, ObjectMeta
+from kancat.values.pod import PodSecurityContext, PodTemplate, Toleration, TopologySpreadConstraint
+from kancat.values.quantity import Quantity, as_quantity
 from kancat.values.volume import Volume
 
-if TYPE_CHECKING:
-    from returns.result import Result
+__all__ = ["AccessMode", "Deployment", "PersistentVolumeClaimTemplate", "StatefulSet"]
 
-__all__ = ["Deployment", "PersistentVolumeClaimTemplate", "StatefulSet"]
+AccessMode: TypeAlias = Literal["ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany",
+                                "ReadWriteOncePod"]
 
-ACCESS_MODES = ("ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod")
-
-
-def _replicas_problems(replicas: object) -> list[Problem]:
-    if replicas is None:
-        return []
-    return check.integer("spec.replicas", replicas, minimum=0, maximum=2**31 - 1,
-                         what="replicas")
+_REPLICAS = partial(rules.integer, minimum=0, maximum=2**31 - 1, what="replicas")
 
 
-def _parts(name: str, namespace: str | None, pod_labels: FrozenMap[str],
-           annotations: Mapping[str, str] | None, replicas: object,
-           build_template: "Callable[[], PodTemplate]",
-           ) -> tuple[ObjectMeta, PodTemplate, LabelSelector]:
-    """Build a workload's metadata, template and selector, reporting every problem
-    of every part (and ``replicas``) under its path in the object."""
-    collect = Collect()
-    meta = collect.take("metadata", lambda: ObjectMeta(name, namespace, pod_labels,
-                                                       to_str_map(annotations)))
-    template = collect.take("spec.template", build_template)
-    selector = collect.take("spec.selector", lambda: LabelSelector(pod_labels))
-    if meta is None or template is None or selector is None:
-        collect.add(_replicas_problems(replicas))
-        collect.raise_if_any()
-    assert meta is not None and template is not None and selector is not None
-    return meta, template, selector
-
-
-def _workload_problems(metadata: ObjectMeta, replicas: object, selector: LabelSelector,
+def _workload_problems(cls: type, metadata: ObjectMeta, selector: LabelSelector,
                        template: PodTemplate, claim_names: Iterable[str] = ()) -> list[Problem]:
-    found = _replicas_problems(replicas)
+    at = attrs.fields(cls)
+    found: list[Problem] = []
     if selector.is_empty:
-        found.append(Problem("spec.selector", "the selector is empty",
+        found.append(Problem(path_of(at.selector), "the selector is empty",
                              "select the pods by the template's labels, e.g. app: <name>"))
     elif not selector.matches(template.labels):
-        found.append(Problem("spec.selector",
+        found.append(Problem(path_of(at.selector),
                              "selector does not match the template labels "
                              f"{dict(template.labels)}",
                              "make spec.template.metadata.labels carry every label the "
                              "selector requires"))
-    found += [p.under("spec.template") for p in template.mount_problems(claim_names)]
+    found += [p.under(path_of(at.template)) for p in template.mount_problems(claim_names)]
     return found
 
 
 @attrs.frozen
-class Deployment:
+class Deployment(KubeObjectBase):
     """An ``apps/v1`` Deployment. ``spec_extra`` carries e.g. ``strategy``, ``minReadySeconds``."""
 
-    kind: ClassVar[str] = "Deployment"
-    api_version: ClassVar[str] = "apps/v1"
+    k8s_definition: ClassVar[str] = "io.k8s.api.apps.v1.Deployment"
 
-    metadata: ObjectMeta
-    template: PodTemplate
-    selector: LabelSelector
-    replicas: int | None = None
-    spec_extra: FrozenMap[Any] = attrs.field(default=EMPTY, converter=to_frozen)
-    extra: FrozenMap[Any] = attrs.field(default=EMPTY, converter=to_frozen)
+    metadata: ObjectMeta = attrs.field(metadata=wire("metadata"))
+    replicas: int | None = attrs.field(default=None, kw_only=True,
+                                       metadata=wire("spec.replicas", check=_REPLICAS))
+    selector: LabelSelector = attrs.field(kw_only=True, metadata=wire("spec.selector"))
+    template: PodTemplate = attrs.field(kw_only=True, metadata=wire("spec.template"))
+    spec_extra: FrozenMap[Any] = attrs.field(default=EMPTY, converter=to_frozen, kw_only=True,
+                                             metadata=carried("spec"))
+    extra: FrozenMap[Any] = attrs.field(default=EMPTY, converter=to_frozen, kw_only=True,
+                                        metadata=carried())
 
-    def __attrs_post_init__(self) -> None:
-        check.raise_if(_workload_problems(self.metadata, self.replicas, self.selector,
-                                          self.template))
-
-    @property
-    def name(self) -> str:
-        return self.metadata.name
+    @rule
+    def _pods(self) -> list[Problem]:
+        return _workload_problems(Deployment, self.metadata, self.selector, self.template)
 
     @classmethod
     def of(cls, name: str, *, containers: Iterable[Container],
@@ -112,106 +81,110 @@ class Deployment:
            namespace: str | None = None,
            labels: Mapping[str, str] | None = None,
            annotations: Mapping[str, str] | None = None,
+           pod_annotations: Mapping[str, str] | None = None,
            service_account_name: str | None = None,
-           security_context: PodSecurityContext | None = None) -> "Deployment":
+           automount_service_account_token: bool | None = None,
+           security_context: PodSecurityContext | None = None,
+           node_selector: Mapping[str, str] | None = None,
+           affinity: Mapping[str, Any] | None = None,
+           tolerations: Iterable[Toleration] = (),
+           topology_spread_constraints: Iterable[TopologySpreadConstraint] = (),
+           termination_grace_period_seconds: int | None = None,
+           strategy: Mapping[str, Any] | None = None) -> "Deployment":
         """A Deployment whose pods carry ``labels`` (default ``{"app": name}``) and are
-        selected by them."""
-        pod_labels = to_str_map(labels if labels is not None else {"app": name})
-        meta, template, selector = _parts(
-            name, namespace, pod_labels, annotations, replicas,
-            lambda: PodTemplate.of(containers, init_containers=init_containers,
-                                   volumes=volumes, labels=pod_labels,
-                                   service_account_name=service_account_name,
-                                   security_context=security_context))
-        return cls(meta, template, selector, replicas)
-
-    @classmethod
-    def create(cls, name: str, **kwargs: Any) -> "Result[Deployment, InvalidValue]":
-        """:meth:`of`, returning ``Success`` or ``Failure(InvalidValue)``."""
-        return as_result(lambda: cls.of(name, **kwargs))
+        selected by them. The keywords are those of :meth:`StatefulSet.of` (but its
+        ``service_name`` and ``volume_claim_templates``): ``annotations`` go on the
+        Deployment, ``pod_annotations`` on its pods, ``strategy`` is ``spec.strategy``
+        (e.g. ``{"type": "Recreate"}``)."""
+        return _workload(cls, "strategy", locals())  # every keyword, passed on by name
 
 
 @attrs.frozen
-class PersistentVolumeClaimTemplate:
-    """One ``volumeClaimTemplates`` entry: each replica gets its own claim ``<name>-<pod>``."""
+class PersistentVolumeClaimTemplate(Value):
+    """One ``volumeClaimTemplates`` entry: each replica gets its own claim ``<name>-<pod>``.
 
-    name: str
-    storage: Quantity
-    access_modes: tuple[str, ...] = attrs.field(default=("ReadWriteOnce",),
-                                                converter=to_str_tuple)
-    storage_class_name: str | None = None
-    labels: FrozenMap[str] = attrs.field(default=EMPTY, converter=to_str_map)
-    spec_extra: FrozenMap[Any] = attrs.field(default=EMPTY, converter=to_frozen)
-    metadata_extra: FrozenMap[Any] = attrs.field(default=EMPTY, converter=to_frozen)
-    extra: FrozenMap[Any] = attrs.field(default=EMPTY, converter=to_frozen)
+    >>> PersistentVolumeClaimTemplate("data", "20Gi", storage_class_name="fast-ssd").storage
+    Quantity(text='20Gi')
+    """
 
-    def __attrs_post_init__(self) -> None:
-        found = check.dns_label("metadata.name", self.name, what="claim template name")
-        found += check.labels("metadata.labels", self.labels)
+    k8s_definition: ClassVar[str] = "io.k8s.api.core.v1.PersistentVolumeClaim"
+
+    name: str = attrs.field(metadata=wire("metadata.name", check=partial(
+        rules.dns_label, what="claim template name")))
+    labels: FrozenMap[str] = attrs.field(default=EMPTY, converter=to_str_map, kw_only=True,
+                                         metadata=wire("metadata.labels", check=rules.labels))
+    metadata_extra: FrozenMap[Any] = attrs.field(default=EMPTY, converter=to_frozen,
+                                                 kw_only=True, metadata=carried("metadata"))
+    access_modes: tuple[AccessMode, ...] = attrs.field(
+        default=("ReadWriteOnce",), converter=to_str_tuple, kw_only=True,
+        metadata=wire("spec.accessModes", what="access mode"))
+    storage_class_name: str | None = attrs.field(default=None, kw_only=True, metadata=wire(
+        "spec.storageClassName", check=partial(rules.dns_subdomain, what="storage class name")))
+    storage: Quantity = attrs.field(converter=as_quantity, metadata=wire(
+        "spec.resources.requests.storage"))
+    spec_extra: FrozenMap[Any] = attrs.field(default=EMPTY, converter=to_frozen, kw_only=True,
+                                             metadata=carried("spec"))
+    extra: FrozenMap[Any] = attrs.field(default=EMPTY, converter=to_frozen, kw_only=True,
+                                        metadata=carried())
+
+    @rule
+    def _claim(self) -> list[Problem]:
+        at = attrs.fields(PersistentVolumeClaimTemplate)
+        found: list[Problem] = []
         if not self.access_modes:
-            found.append(Problem("spec.accessModes", "no access mode is given",
+            found.append(Problem(path_of(at.access_modes), "no access mode is given",
                                  "use ReadWriteOnce for a per-replica disk"))
-        for index, mode in enumerate(self.access_modes):
-            found += check.one_of(f"spec.accessModes[{index}]", mode, ACCESS_MODES,
-                                  what="access mode")
         if self.storage.amount <= 0:
-            found.append(Problem("spec.resources.requests['storage']",
-                                 f"storage {self.storage} is not positive",
+            found.append(Problem(path_of(at.storage), f"storage {self.storage} is not positive",
                                  "request a size such as 10Gi"))
-        if self.storage_class_name is not None:
-            found += check.dns_subdomain("spec.storageClassName", self.storage_class_name,
-                                         what="storage class name")
-        check.raise_if(found)
+        return found
 
 
 @attrs.frozen
-class StatefulSet:
+class StatefulSet(KubeObjectBase):
     """An ``apps/v1`` StatefulSet: stable names, ordered start, a claim per replica.
 
     Mounts may name a volume claim template as well as a pod volume.
     """
 
-    kind: ClassVar[str] = "StatefulSet"
-    api_version: ClassVar[str] = "apps/v1"
+    k8s_definition: ClassVar[str] = "io.k8s.api.apps.v1.StatefulSet"
 
-    metadata: ObjectMeta
-    template: PodTemplate
-    selector: LabelSelector
-    service_name: str
-    replicas: int | None = None
+    metadata: ObjectMeta = attrs.field(metadata=wire("metadata"))
+    service_name: str = attrs.field(kw_only=True, metadata=wire("spec.serviceName", check=partial(
+        rules.dns1035_label, what="governing Service name")))
+    replicas: int | None = attrs.field(default=None, kw_only=True,
+                                       metadata=wire("spec.replicas", check=_REPLICAS))
+    selector: LabelSelector = attrs.field(kw_only=True, metadata=wire("spec.selector"))
+    template: PodTemplate = attrs.field(kw_only=True, metadata=wire("spec.template"))
     volume_claim_templates: tuple[PersistentVolumeClaimTemplate, ...] = attrs.field(
-        default=(), converter=to_tuple)
-    spec_extra: FrozenMap[Any] = attrs.field(default=EMPTY, converter=to_frozen)
-    extra: FrozenMap[Any] = attrs.field(default=EMPTY, converter=to_frozen)
+        default=(), converter=to_tuple, kw_only=True,
+        metadata=wire("spec.volumeClaimTemplates"))
+    spec_extra: FrozenMap[Any] = attrs.field(default=EMPTY, converter=to_frozen, kw_only=True,
+                                             metadata=carried("spec"))
+    extra: FrozenMap[Any] = attrs.field(default=EMPTY, converter=to_frozen, kw_only=True,
+                                        metadata=carried())
 
-    def __attrs_post_init__(self) -> None:
-        check_types("spec.volumeClaimTemplates", self.volume_claim_templates,
-                    PersistentVolumeClaimTemplate)
+    @rule
+    def _pods(self) -> list[Problem]:
         claims = [t.name for t in self.volume_claim_templates]
-        found = _workload_problems(self.metadata, self.replicas, self.selector, self.template,
-                                   claims)
-        found += check.dns_label("metadata.name", self.metadata.name, what="StatefulSet name")
-        if self.service_name is None:
-            found.append(Problem("spec.serviceName", "serviceName is required",
-                                 "name the headless Service that gives the pods their DNS "
-                                 "names"))
-        else:
-            found += check.dns1035_label("spec.serviceName", self.service_name,
-                                         what="governing Service name")
-        found += check.unique("spec.volumeClaimTemplates", self.volume_claim_templates,
-                              lambda t: t.name, field="metadata.name",
-                              what="claim template name")
+        return _workload_problems(StatefulSet, self.metadata, self.selector, self.template,
+                                  claims)
+
+    @rule
+    def _names(self) -> list[Problem]:
+        at = attrs.fields(StatefulSet)
+        found = rules.dns_label(path_of(at.metadata, attrs.fields(ObjectMeta).name),
+                                self.metadata.name, what="StatefulSet name")
+        claim_name = path_of(attrs.fields(PersistentVolumeClaimTemplate).name)
+        found += rules.unique(path_of(at.volume_claim_templates), self.volume_claim_templates,
+                              lambda t: t.name, field=claim_name, what="claim template name")
         volumes = {v.name for v in self.template.volumes}
         for index, claim in enumerate(self.volume_claim_templates):
             if claim.name in volumes:
-                found.append(Problem(f"spec.volumeClaimTemplates[{index}].metadata.name",
+                found.append(Problem(path_of(at.volume_claim_templates, index, claim_name),
                                      f"{claim.name!r} is also a pod volume",
                                      "rename the claim template or the pod volume"))
-        check.raise_if(found)
-
-    @property
-    def name(self) -> str:
-        return self.metadata.name
+        return found
 
     @classmethod
     def of(cls, name: str, *, containers: Iterable[Container], service_name: str,
@@ -221,17 +194,50 @@ class StatefulSet:
            volumes: Iterable[Volume] = (),
            namespace: str | None = None,
            labels: Mapping[str, str] | None = None,
-           security_context: PodSecurityContext | None = None) -> "StatefulSet":
-        """A StatefulSet governed by the headless Service ``service_name``."""
-        pod_labels = to_str_map(labels if labels is not None else {"app": name})
-        meta, template, selector = _parts(
-            name, namespace, pod_labels, None, replicas,
-            lambda: PodTemplate.of(containers, init_containers=init_containers,
-                                   volumes=volumes, labels=pod_labels,
-                                   security_context=security_context))
-        return cls(meta, template, selector, service_name, replicas,
-                   tuple(volume_claim_templates))
+           annotations: Mapping[str, str] | None = None,
+           pod_annotations: Mapping[str, str] | None = None,
+           service_account_name: str | None = None,
+           automount_service_account_token: bool | None = None,
+           security_context: PodSecurityContext | None = None,
+           node_selector: Mapping[str, str] | None = None,
+           affinity: Mapping[str, Any] | None = None,
+           tolerations: Iterable[Toleration] = (),
+           topology_spread_constraints: Iterable[TopologySpreadConstraint] = (),
+           termination_grace_period_seconds: int | None = None,
+           strategy: Mapping[str, Any] | None = None) -> "StatefulSet":
+        """A StatefulSet governed by the headless Service ``service_name``; the other
+        keywords are those of :meth:`Deployment.of` (``strategy`` is
+        ``spec.updateStrategy``, e.g. ``{"type": "OnDelete"}``)."""
+        return _workload(cls, "updateStrategy", locals())  # every keyword, by name
 
-    @classmethod
-    def create(cls, name: str, **kwargs: Any) -> "Result[StatefulSet, InvalidValue]":
-        return as_result(lambda: cls.of(name, **kwargs))
+
+_W = TypeVar("_W", Deployment, StatefulSet)
+
+_POD_OPTIONS = ("init_containers", "volumes", "service_account_name",
+                "automount_service_account_token", "security_context", "node_selector",
+                "affinity", "tolerations", "topology_spread_constraints",
+                "termination_grace_period_seconds")
+
+
+def _workload(cls: type[_W], strategy_key: str, given: Mapping[str, Any]) -> _W:
+    """The shared body of the workloads' ``of`` (``given`` is its keywords): metadata,
+    pod template and selector built from one set of options, every problem of every
+    part reported."""
+    name, labels, strategy = given["name"], given["labels"], given["strategy"]
+    pod_labels = to_str_map(labels if labels is not None else {"app": name})
+    at = attrs.fields(cls)
+    collect = Collect()
+    meta = part(collect, path_of(at.metadata), ObjectMeta, name=name,
+                namespace=given["namespace"], labels=pod_labels,
+                annotations=given["annotations"])
+    template = part(collect, path_of(at.template), PodTemplate,
+                    containers=given["containers"], labels=pod_labels,
+                    annotations=given["pod_annotations"],
+                    **{key: given[key] for key in _POD_OPTIONS})
+    selector = part(collect, path_of(at.selector), LabelSelector, match_labels=pod_labels)
+    more = {key: given[key] for key in ("service_name", "volume_claim_templates")
+            if key in given}
+    return finish(collect, cls, metadata=meta, template=template, selector=selector,
+                  replicas=given["replicas"],
+                  spec_extra={strategy_key: strategy} if strategy is not None else EMPTY,
+                  **more)

@@ -1,38 +1,58 @@
-"""Plumbing shared by the value classes: converters and problem collection."""
+"""Collecting problems, and the converters of value fields.
+
+Converters turn friendly inputs into the frozen forms values hold (a list into a
+tuple, a dict into a :class:`~kancat.core.frozen.FrozenMap`). They never raise: what
+they cannot convert is kept as given, and the value's checks report it with its
+field path, beside every other problem of the same value.
+
+>>> to_tuple(["a", "b"]), to_tuple("ab")
+(('a', 'b'), 'ab')
+"""
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from kancat.core.frozen import EMPTY, FrozenMap, freeze
 from kancat.errors import InvalidArgument, InvalidValue, Problem
-from kancat.values._frozen import EMPTY, FrozenMap, freeze
 
 if TYPE_CHECKING:
     from returns.result import Result
+
+__all__ = ["Collect", "as_result", "check_types", "to_frozen", "to_frozen_tuple", "to_str_map", "to_str_tuple",
+           "to_tuple"]
 
 _T = TypeVar("_T")
 
 
 def to_tuple(items: Iterable[Any]) -> tuple[Any, ...]:
-    """Converter: any iterable (but not a lone string or mapping) to a tuple."""
+    """Converter: any iterable but a lone string or mapping to a tuple (else kept)."""
     if isinstance(items, tuple):
         return items
-    if isinstance(items, (str, bytes, Mapping)):
-        raise InvalidArgument(f"expected a list, got {type(items).__name__} {items!r:.60}")
-    return tuple(items)
+    if isinstance(items, (list, set, frozenset)) or (
+            isinstance(items, Iterable) and not isinstance(items, (str, bytes, Mapping))):
+        return tuple(items)
+    return cast(tuple[Any, ...], items)
 
 
 def to_str_tuple(items: Iterable[str]) -> tuple[str, ...]:
     return to_tuple(items)
 
 
+def to_frozen_tuple(items: Iterable[Any]) -> tuple[Any, ...]:
+    """Converter: a list of JSON items, each deep-frozen."""
+    converted = to_tuple(items)
+    return tuple(freeze(item) for item in converted) if isinstance(converted, tuple) \
+        else converted
+
+
 def to_frozen(data: Mapping[str, Any] | None) -> FrozenMap[Any]:
-    """Converter: a mapping to a deep-frozen :class:`FrozenMap`."""
+    """Converter: a mapping to a deep-frozen :class:`FrozenMap` (``None``: empty)."""
     if data is None or data is EMPTY:
         return EMPTY
     if type(data) is FrozenMap:
         return data if data else EMPTY
     if not isinstance(data, Mapping):
-        raise InvalidArgument(f"expected a mapping, got {type(data).__name__} {data!r:.60}")
+        return cast(FrozenMap[Any], data)
     result: FrozenMap[Any] = freeze(data)
     return result
 
@@ -43,7 +63,8 @@ def to_str_map(data: Mapping[str, str] | None) -> FrozenMap[str]:
 
 
 def check_types(path: str, items: tuple[object, ...], kind: type | tuple[type, ...]) -> None:
-    """Misuse guard: every element is of ``kind`` (mypy checks this statically)."""
+    """Misuse guard for the algebra's containers: every element is of ``kind`` (values
+    report wrong types as problems; this is for arguments mypy checks statically)."""
     for index, item in enumerate(items):
         if not isinstance(item, kind):
             name = kind.__name__ if isinstance(kind, type) else " or ".join(
@@ -56,7 +77,7 @@ class Collect:
     """Gathers problems from several constructions so all of them are reported.
 
     >>> c = Collect()
-    >>> c.take("spec", lambda: int("x") if False else 3)
+    >>> c.take("spec", lambda: 3)
     3
     >>> c.ok
     True

@@ -1,4 +1,6 @@
-"""Examples for kancat.algebra.lattice: the chains, policy merge, bad inputs by path,
+"""Examples for the algebra's theories (kancat.algebra.theories), the mesh policy
+(kancat.algebra.policy) and resource totals (kancat.algebra.totals): the chains, policy
+merge, bad inputs by path,
 the co-Heyting difference as excess and deficit, and the scheduler's rule in
 ``ResourceTotals.of_pod``, worked by hand."""
 
@@ -7,31 +9,34 @@ from typing import Any
 
 import pytest
 
-from kancat.algebra import lattice
-from kancat.algebra.lattice import (
+from types import ModuleType
+
+from kancat.algebra import policy as policy_module
+from kancat.algebra import theories, totals
+from kancat.algebra.policy import MeshPolicy, MTLSMode, PodSecurityLevel
+from kancat.algebra.theories import (
     JOIN_SEMILATTICE_LAWS,
     CommutativeMonoid,
     JoinSemilattice,
-    MeshPolicy,
-    MTLSMode,
-    PodSecurityLevel,
-    ResourceTotals,
     monoid,
     semilattice,
-    to_quantity,
 )
+from kancat.algebra.totals import ResourceTotals
+from kancat.values.quantity import quantity_of as to_quantity
 from kancat.errors import InvalidArgument, InvalidValue
 from kancat.values import Container, Deployment, PodTemplate
 
 
-def test_all_lists_exactly_the_public_names() -> None:
-    defined = {name for name, item in vars(lattice).items()
+@pytest.mark.parametrize("module", [theories, policy_module, totals],
+                         ids=lambda m: m.__name__)
+def test_all_lists_exactly_the_public_names(module: ModuleType) -> None:
+    defined = {name for name, item in vars(module).items()
                if not name.startswith("_")
-               and (getattr(item, "__module__", None) == lattice.__name__
+               and (getattr(item, "__module__", None) == module.__name__
                     or name.isupper())
                and name not in ("Any", "Generic", "Protocol", "Self", "TypeVar")}
-    assert set(lattice.__all__) == defined
-    assert len(lattice.__all__) == len(defined)  # no duplicates (ruff's RUF022 keeps the order)
+    assert set(module.__all__) == defined
+    assert len(module.__all__) == len(defined)  # no duplicates (ruff's RUF022 keeps the order)
 
 
 def test_instances_satisfy_their_theories() -> None:

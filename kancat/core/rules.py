@@ -10,8 +10,8 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+from kancat.core.frozen import FrozenMap
 from kancat.errors import InvalidValue, Problem
-from kancat.values._frozen import FrozenMap
 
 _DNS1123_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?\Z")
 _DNS1035_LABEL = re.compile(r"[a-z]([-a-z0-9]*[a-z0-9])?\Z")
@@ -124,9 +124,16 @@ def labels(path: str, value: Mapping[Any, Any]) -> list[Problem]:
     The same label maps recur in metadata, selectors and templates: a frozen map
     found valid once is not checked again.
     """
+    if not isinstance(value, Mapping):
+        return _not_a_mapping(path, value, "labels")
     if not value or (type(value) is FrozenMap and _valid_labels(value)):
         return []
     return _label_problems(path, value)
+
+
+def _not_a_mapping(path: str, value: object, what: str) -> list[Problem]:
+    return [Problem(path, f"{what} must be a mapping, got {_show(value)}",
+                    "write key: value pairs")]
 
 
 def _label_problems(path: str, value: Mapping[Any, Any]) -> list[Problem]:
@@ -146,6 +153,8 @@ def _label_problems(path: str, value: Mapping[Any, Any]) -> list[Problem]:
 
 def annotations(path: str, value: Mapping[Any, Any]) -> list[Problem]:
     """Annotation keys are qualified names; values any string; 256 KiB in total."""
+    if not isinstance(value, Mapping):
+        return _not_a_mapping(path, value, "annotations")
     found: list[Problem] = []
     total = 0
     for key, text in value.items():

@@ -1,0 +1,237 @@
+"""The kinds table: every kind kancat knows, the only list of kinds there is.
+
+Each row says, for one Kubernetes kind: the value class that models it (``None``:
+kancat carries it whole, as an :class:`~kancat.values.objects.OpaqueObject` checked
+against the field names Kubernetes knows for it), its group/version for each
+Kubernetes version, whether it is namespaced, and where its pods are (the attributes
+from the object to its :class:`~kancat.values.pod.PodTemplate`). The emitter and the
+loader, the pod traversal of ``fmap`` and transformations, the Hypothesis strategies
+and the field-table generator (``scripts/gen_k8s_fields.py``) all read it; adding a
+kind is one class and one row.
+
+>>> kind_of(PodDisruptionBudget).api_version((1, 20))
+'policy/v1beta1'
+>>> kind_named("apps/v1", "Deployment").value is Deployment
+True
+>>> [k.name for k in KINDS if k.pods]
+['Deployment', 'StatefulSet']
+"""
+
+from collections.abc import Iterable
+from typing import Any, Final, TypeVar
+
+import attrs
+
+from kancat.core.fields import KubernetesVersion
+from kancat.errors import InvalidArgument
+from kancat.values.objects import (
+    ConfigMap,
+    Namespace,
+    NetworkPolicy,
+    PodDisruptionBudget,
+    Secret,
+)
+from kancat.values.pod import PodTemplate
+from kancat.values.service import Service
+from kancat.values.workloads import Deployment, StatefulSet
+
+__all__ = [
+    "BUILT_IN_GROUP_VERSIONS",
+    "DEFAULT_VERSION",
+    "KINDS",
+    "NEWEST_VERSION",
+    "OLDEST_VERSION",
+    "Kind",
+    "KubernetesVersion",
+    "kind_named",
+    "kind_of",
+    "parse_version",
+    "pod_of",
+    "with_pod",
+]
+
+OLDEST_VERSION: Final[KubernetesVersion] = (1, 20)
+NEWEST_VERSION: Final[KubernetesVersion] = (1, 37)
+DEFAULT_VERSION: Final[KubernetesVersion] = (1, 32)
+"""kancat emits for Kubernetes 1.20 to 1.37, by default for 1.32."""
+
+
+@attrs.frozen
+class Kind:
+    """One row of the table.
+
+    ``versions`` lists ``(since, apiVersion)`` pairs, oldest first: the group/version
+    to emit from that Kubernetes version on (every one of them is read by the loader).
+    ``pods`` is the path of attributes from the object to its pod template, ``None``
+    for a kind without pods.
+    """
+
+    name: str
+    value: type | None
+    versions: tuple[tuple[KubernetesVersion, str], ...]
+    namespaced: bool = True
+    pods: tuple[str, ...] | None = None
+
+    def api_version(self, version: KubernetesVersion) -> str:
+        """The group/version to emit for Kubernetes ``version``."""
+        chosen = self.versions[0][1]
+        for since, api_version in self.versions:
+            if version >= since:
+                chosen = api_version
+        return chosen
+
+    @property
+    def api_versions(self) -> tuple[str, ...]:
+        """Every group/version the kind has been served as."""
+        return tuple(dict.fromkeys(api for _, api in self.versions))
+
+    @property
+    def group(self) -> str:
+        """The API group (``""`` for the core group)."""
+        return self.versions[-1][1].rpartition("/")[0]
+
+    @property
+    def carries_pods(self) -> bool:
+        return self.pods is not None
+
+
+_ALWAYS: Final = OLDEST_VERSION
+
+
+def _since(*pairs: tuple[KubernetesVersion, str]) -> tuple[tuple[KubernetesVersion, str], ...]:
+    return pairs
+
+
+KINDS: Final[tuple[Kind, ...]] = (
+    # Modelled kinds: loaded into and emitted from their classes.
+    Kind("Namespace", Namespace, _since((_ALWAYS, "v1")), namespaced=False),
+    Kind("ConfigMap", ConfigMap, _since((_ALWAYS, "v1"))),
+    Kind("Secret", Secret, _since((_ALWAYS, "v1"))),
+    Kind("Service", Service, _since((_ALWAYS, "v1"))),
+    Kind("Deployment", Deployment, _since((_ALWAYS, "apps/v1")), pods=("template",)),
+    Kind("StatefulSet", StatefulSet, _since((_ALWAYS, "apps/v1")), pods=("template",)),
+    Kind("PodDisruptionBudget", PodDisruptionBudget,
+         _since((_ALWAYS, "policy/v1beta1"), ((1, 21), "policy/v1"))),
+    Kind("NetworkPolicy", NetworkPolicy, _since((_ALWAYS, "networking.k8s.io/v1"))),
+    # Known kinds kancat carries whole (their fields are still checked).
+    Kind("Pod", None, _since((_ALWAYS, "v1"))),
+    Kind("DaemonSet", None, _since((_ALWAYS, "apps/v1"))),
+    Kind("ReplicaSet", None, _since((_ALWAYS, "apps/v1"))),
+    Kind("Job", None, _since((_ALWAYS, "batch/v1"))),
+    Kind("CronJob", None, _since((_ALWAYS, "batch/v1beta1"), ((1, 21), "batch/v1"))),
+    Kind("ServiceAccount", None, _since((_ALWAYS, "v1"))),
+    Kind("PersistentVolumeClaim", None, _since((_ALWAYS, "v1"))),
+    Kind("PersistentVolume", None, _since((_ALWAYS, "v1")), namespaced=False),
+    Kind("LimitRange", None, _since((_ALWAYS, "v1"))),
+    Kind("ResourceQuota", None, _since((_ALWAYS, "v1"))),
+    Kind("HorizontalPodAutoscaler", None,
+         _since((_ALWAYS, "autoscaling/v2beta2"), ((1, 23), "autoscaling/v2"))),
+    Kind("Ingress", None, _since((_ALWAYS, "networking.k8s.io/v1"))),
+    Kind("IngressClass", None, _since((_ALWAYS, "networking.k8s.io/v1")), namespaced=False),
+    Kind("StorageClass", None, _since((_ALWAYS, "storage.k8s.io/v1")), namespaced=False),
+    Kind("PriorityClass", None, _since((_ALWAYS, "scheduling.k8s.io/v1")), namespaced=False),
+    Kind("Role", None, _since((_ALWAYS, "rbac.authorization.k8s.io/v1"))),
+    Kind("RoleBinding", None, _since((_ALWAYS, "rbac.authorization.k8s.io/v1"))),
+    Kind("ClusterRole", None, _since((_ALWAYS, "rbac.authorization.k8s.io/v1")),
+         namespaced=False),
+    Kind("ClusterRoleBinding", None, _since((_ALWAYS, "rbac.authorization.k8s.io/v1")),
+         namespaced=False),
+)
+
+_BY_CLASS: Final[dict[type, Kind]] = {k.value: k for k in KINDS if k.value is not None}
+_BY_API: Final[dict[tuple[str, str], Kind]] = {
+    (api, k.name): k for k in KINDS for api in k.api_versions}
+_BY_NAME: Final[dict[str, Kind]] = {k.name: k for k in KINDS}
+
+MODELLED: Final[tuple[type, ...]] = tuple(_BY_CLASS)
+"""The value classes of the table's modelled kinds, in table order."""
+
+BUILT_IN_GROUP_VERSIONS: Final[frozenset[str]] = frozenset(
+    api for k in KINDS for api in k.api_versions)
+"""The group/versions of the built-in kinds: a kind kancat does not know under one of
+these is a misspelling, not a custom resource."""
+
+
+def kind_of(cls: type) -> Kind:
+    """The row of a modelled value class."""
+    found = _BY_CLASS.get(cls)
+    if found is None:
+        raise InvalidArgument(f"{cls.__name__} is not a kind of the kinds table; give a "
+                              "Deployment, Service, ... (see kancat.values.kinds.KINDS)")
+    return found
+
+
+def kind_named(api_version: str, kind: str) -> Kind | None:
+    """The row of ``kind`` served as ``api_version`` (any version it was served as)."""
+    return _BY_API.get((api_version, kind))
+
+
+def kind_called(kind: str) -> Kind | None:
+    """The row of the kind named ``kind``, whatever its group/version."""
+    return _BY_NAME.get(kind)
+
+
+def kinds_in(api_version: str) -> tuple[str, ...]:
+    """The kinds the table knows under ``api_version``."""
+    return tuple(k.name for k in KINDS if api_version in k.api_versions)
+
+
+def parse_version(text: str | KubernetesVersion) -> KubernetesVersion:
+    """``"1.32"`` → ``(1, 32)``; kancat emits for Kubernetes 1.20 to 1.37.
+
+    >>> parse_version("v1.29.3")
+    (1, 29)
+    """
+    if isinstance(text, tuple):
+        version = text
+    else:
+        parts = str(text).removeprefix("v").split(".")
+        try:
+            version = (int(parts[0]), int(parts[1]))
+        except (ValueError, IndexError):
+            raise InvalidArgument(f"kubernetes_version {text!r} is not MAJOR.MINOR; "
+                                  "write e.g. '1.32'") from None
+    if not OLDEST_VERSION <= version <= NEWEST_VERSION:
+        raise InvalidArgument(f"kubernetes_version {text!r} is outside 1.20–1.37, the "
+                              "versions kancat knows how to emit for")
+    return version
+
+
+def modelled(kinds: Iterable[Kind] = KINDS) -> tuple[Kind, ...]:
+    """The rows with a value class."""
+    return tuple(k for k in kinds if k.value is not None)
+
+
+_O = TypeVar("_O")
+
+
+def pod_of(value: Any) -> PodTemplate | None:
+    """The pod template of a top-level value, found by its kind's ``pods`` path
+    (``None`` for a kind without pods, and for objects kancat carries whole)."""
+    row = _BY_CLASS.get(type(value))
+    if row is None or row.pods is None:
+        return None
+    for attribute in row.pods:
+        value = getattr(value, attribute)
+    pod: PodTemplate = value
+    return pod
+
+
+def with_pod(value: _O, pod: PodTemplate) -> _O:
+    """``value`` with its pod template replaced (itself when ``pod`` is the one it has).
+
+    Raises :class:`~kancat.errors.InvalidValue` when the value's own rules refuse the
+    new pod (a selector that no longer matches its labels)."""
+    row = kind_of(type(value))
+    if row.pods is None:
+        raise InvalidArgument(f"a {row.name} has no pods")
+    replaced: _O = _replaced(value, row.pods, pod)
+    return replaced
+
+
+def _replaced(value: Any, path: tuple[str, ...], new: Any) -> Any:
+    head, *rest = path
+    current = getattr(value, head)
+    updated = _replaced(current, tuple(rest), new) if rest else new
+    return value if updated is current else attrs.evolve(value, **{head: updated})
+
