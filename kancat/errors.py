@@ -18,6 +18,7 @@ Two kinds, kept apart on purpose:
 """
 
 from collections.abc import Iterable
+from typing import Any
 
 import attrs
 
@@ -126,6 +127,9 @@ class MeshConflict(ValueError):
     """``a ⊗ b`` is undefined: both meshes define one service (or the control plane)
     differently. ``service`` names the service, ``None`` meaning the control plane;
     ``fields`` lists every differing field with both values (left operand first).
+    When two *different* services carry different versions of one Kubernetes object,
+    ``identity`` names it (``Kind/namespace/name``), ``service`` the service carrying the
+    left version and ``other_service`` the one carrying the right version.
 
     A domain failure: ``Mesh.tensor`` returns it in ``Failure``; ``Mesh.of`` raises it.
 
@@ -137,14 +141,23 @@ class MeshConflict(ValueError):
 
     service: str | None
     fields: tuple[FieldConflict, ...]
+    identity: str | None
+    other_service: str | None
 
-    def __init__(self, service: str | None, fields: Iterable[FieldConflict]) -> None:
+    def __init__(self, service: str | None, fields: Iterable[FieldConflict], *,
+                 identity: str | None = None, other_service: str | None = None) -> None:
         self.service = service
         self.fields = tuple(fields)
+        self.identity = identity
+        self.other_service = other_service
         super().__init__(self._render())
 
     def _render(self) -> str:
-        if self.service is None:
+        if self.identity is not None:
+            head = (f"{self.identity} is defined differently by service {self.service!r} and "
+                    f"service {self.other_service!r} on the two sides of ⊗:")
+            fix = "give the object one definition, or carry it in one service only"
+        elif self.service is None:
             head = "the two meshes have different control planes:"
             fix = "use one control plane: give both meshes the same one, or None to one side"
         else:
@@ -159,15 +172,23 @@ class MeshConflict(ValueError):
 
     def swapped(self) -> "MeshConflict":
         """The same conflict seen from ``b ⊗ a``: every field's sides exchanged."""
+        if self.identity is not None:
+            return MeshConflict(self.other_service, (f.swapped() for f in self.fields),
+                                identity=self.identity, other_service=self.service)
         return MeshConflict(self.service, (f.swapped() for f in self.fields))
 
     def __eq__(self, other: object) -> bool:
         return (isinstance(other, MeshConflict) and other.service == self.service
-                and other.fields == self.fields)
+                and other.fields == self.fields and other.identity == self.identity
+                and other.other_service == self.other_service)
 
     def __hash__(self) -> int:
-        return hash((self.service, self.fields))
+        return hash((self.service, self.fields, self.identity))
 
-    def __reduce__(self) -> tuple[type["MeshConflict"],
-                                  tuple[str | None, tuple[FieldConflict, ...]]]:
-        return (MeshConflict, (self.service, self.fields))
+    def __reduce__(self) -> Any:
+        return (_mesh_conflict, (self.service, self.fields, self.identity, self.other_service))
+
+
+def _mesh_conflict(service: str | None, fields: tuple[FieldConflict, ...], identity: str | None,
+                   other_service: str | None) -> MeshConflict:
+    return MeshConflict(service, fields, identity=identity, other_service=other_service)

@@ -13,7 +13,8 @@ from returns.result import Failure, Success
 import kancat.algebra.monoidal as monoidal
 from kancat.algebra.functor import SlotMap, fmap, map_image, mirror_images
 from kancat.algebra.policy import MeshPolicy, MTLSMode
-from kancat.algebra.monoidal import ABSENT, ControlPlane, Mesh, MeshService, differences
+from kancat.algebra.monoidal import ControlPlane, Mesh, MeshService
+from kancat.core.diff import ABSENT, differences
 from kancat.errors import FieldConflict, InvalidArgument, InvalidValue, MeshConflict
 from kancat.examples.production import db, db_service, web, web_service
 from kancat.interpret.emit import HasObjects, to_manifests, to_yaml
@@ -37,8 +38,8 @@ def _deployment(name: str = "web", *, replicas: int | None = None, tag: str = "1
 
 def test_the_production_services_form_a_mesh() -> None:
     assert WEB.service == web_service  # MeshService.of exposes the workload as Service.expose
-    assert SHOP.names == ("db", "web")
-    assert SHOP.service("web") is WEB
+    assert SHOP.names == ("shop/db", "shop/web")
+    assert SHOP.service("web") is WEB is SHOP.service("shop/web")
     assert [f"{o.kind}/{o.name}" for o in SHOP.objects()] == [
         "Service/db", "StatefulSet/db", "Service/web", "Deployment/web"]
     assert isinstance(SHOP, HasObjects)
@@ -85,7 +86,7 @@ def test_equal_services_combine_to_one_and_policies_join() -> None:
     strict = attrs.evolve(WEB, policy=MeshPolicy.of(mtls="STRICT"))
     egress = attrs.evolve(WEB, policy=MeshPolicy.of(egress_hosts=["api.payments.internal"]))
     combined = Mesh.of(strict).tensor(Mesh.of(egress)).unwrap()
-    assert combined.names == ("web",)
+    assert combined.names == ("shop/web",)
     assert combined.service("web").policy == MeshPolicy.of(
         mtls="STRICT", egress_hosts=["api.payments.internal"])
     assert SHOP.tensor(SHOP) == Success(SHOP)
@@ -107,12 +108,12 @@ def test_a_conflict_names_the_service_and_every_differing_field() -> None:
     result = ours.tensor(Mesh.of(scaled))
     assert isinstance(result, Failure)
     conflict = result.failure()
-    assert conflict.service == "web"
+    assert conflict.service == "shop/web"
     assert conflict.fields == (
         FieldConflict("workloads[web].replicas", 3, 5),
         FieldConflict("workloads[web].template.containers[app].image.tag", "1.4.2", "1.5.0"))
     assert str(conflict) == (
-        "service 'web' is defined differently on the two sides of ⊗:\n"
+        "service 'shop/web' is defined differently on the two sides of ⊗:\n"
         "  workloads[web].replicas: 3 vs 5\n"
         "  workloads[web].template.containers[app].image.tag: '1.4.2' vs '1.5.0'\n"
         "(make the two definitions equal, rename one of the services, "
@@ -125,7 +126,7 @@ def test_the_smallest_conflicting_name_is_reported_and_the_control_plane_first()
                    MeshService.of(_deployment("web"), port=80))
     right = Mesh.of(MeshService.of(_deployment("api", replicas=2), port=80),
                     MeshService.of(_deployment("web", replicas=2), port=80))
-    assert left.tensor(right).failure().service == "api"
+    assert left.tensor(right).failure().service == "shop/api"
     canary = attrs.evolve(right, control_plane=ControlPlane.of(revision="canary"))
     conflict = attrs.evolve(left, control_plane=ControlPlane()).tensor(canary).failure()
     assert conflict.service is None
@@ -168,7 +169,7 @@ def test_of_raises_the_conflict_create_returns_it() -> None:
     mine = MeshService.of(_deployment(), port=80)
     with pytest.raises(MeshConflict) as raised:
         Mesh.of(mine, other)
-    assert raised.value.service == "web"
+    assert raised.value.service == "shop/web"
     assert Mesh.create(mine, other) == Failure(raised.value)
     assert Mesh.create(mine, Mesh.of(DB)) == Success(Mesh.of(mine, DB))
     with pytest.raises(InvalidArgument, match=r"MeshService\.of"):
@@ -249,7 +250,7 @@ def test_the_mesh_constructor_keeps_its_normal_form() -> None:
         Mesh({"frontend": WEB})
     assert _paths(raised.value) == ["services['frontend']"]
     assert Mesh({"passthrough": MeshService.passthrough()}) == Mesh.unit()
-    assert Mesh({"web": WEB}).services == FrozenMap({"web": WEB})
+    assert Mesh({"shop/web": WEB}).services == FrozenMap({"shop/web": WEB})
     with pytest.raises(InvalidArgument, match=r"Mesh\.of"):
         Mesh([WEB])  # type: ignore[arg-type]
     with pytest.raises(InvalidArgument, match="control_plane"):
@@ -264,7 +265,8 @@ def test_the_passthrough_is_any_service_that_stands_for_nothing() -> None:
 
 
 def test_looking_up_a_missing_service_names_the_services_there_are() -> None:
-    with pytest.raises(KeyError, match="no service 'api' in the mesh \\(it has: db, web\\)"):
+    with pytest.raises(KeyError,
+                       match="no service 'api' in the mesh \\(it has: shop/db, shop/web\\)"):
         SHOP.service("api")
 
 
@@ -311,3 +313,36 @@ def test_kancat_emit_takes_a_mesh_as_target(tmp_path: Path,
     assert main(["emit", f"{target}:mesh"]) == 0
     kinds = [d["kind"] for d in yaml.safe_load_all(capsys.readouterr().out)]
     assert kinds == ["Service", "Deployment"]
+
+
+# --- services are keyed by identity, and one object has one definition ----------------------
+
+def test_one_name_in_two_namespaces_is_two_services() -> None:
+    shop = MeshService.of(_deployment(namespace="shop"), port=80)
+    blog = MeshService.of(_deployment(namespace="blog", replicas=2), port=80)
+    both = (Mesh.of(shop) @ Mesh.of(blog)).unwrap()
+    assert both.names == ("blog/web", "shop/web")
+    assert [f"{o.kind}/{o.namespace}/{o.name}" for o in both.objects()] == [
+        "Service/blog/web", "Deployment/blog/web", "Service/shop/web", "Deployment/shop/web"]
+    with pytest.raises(KeyError, match="blog/web, shop/web"):
+        both.service("web")  # ambiguous: name the namespace
+
+
+def test_two_services_with_different_versions_of_one_object_conflict() -> None:
+    api = MeshService("api", [_deployment("web")])
+    public = MeshService("public", [_deployment("web", replicas=5)])
+    result = Mesh.of(api) @ Mesh.of(public)
+    assert isinstance(result, Failure)
+    conflict = result.failure()
+    assert conflict.identity == "Deployment/shop/web"
+    assert (conflict.service, conflict.other_service) == ("shop/api", "shop/public")
+    assert conflict.fields == (FieldConflict("replicas", None, 5),)
+    assert str(conflict).splitlines()[0] == (
+        "Deployment/shop/web is defined differently by service 'shop/api' and service "
+        "'shop/public' on the two sides of ⊗:")
+    assert Mesh.of(public) @ Mesh.of(api) == Failure(conflict.swapped())
+    with pytest.raises(InvalidValue, match="Deployment/shop/web is defined differently"):
+        Mesh({"shop/api": api, "shop/public": public})
+    # The same object carried alike by two services is one object.
+    twin = MeshService("twin", [_deployment("web")])
+    assert len((Mesh.of(api) @ Mesh.of(twin)).unwrap().objects()) == 1

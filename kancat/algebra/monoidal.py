@@ -2,18 +2,21 @@
 
 A :class:`MeshService` is one service of the mesh: its workloads, the Kubernetes
 Service in front of them, and the policy it asks for. A :class:`Mesh` is a finite
-map *name → service* (in normal form: keyed by the services' names, the
+map *identity → service* (in normal form: keyed by the services' identities,
+``namespace/name`` — or the bare name for a service in no namespace — the
 passthrough service never stored), an optional :class:`ControlPlane` and a
-mesh-wide :class:`~kancat.algebra.lattice.MeshPolicy`.
+mesh-wide :class:`~kancat.algebra.policy.MeshPolicy`.
 
 ``a ⊗ b`` (:meth:`Mesh.tensor`, also ``a @ b``) is the union of the two meshes:
 
-* services are united by name; a name on both sides must carry the same service —
-  the same workloads and Kubernetes Service — and then its two policies join
-  (``⊔``): equal services combine to one, so ``a ⊗ a == a``;
-* a name carrying two different services makes ``⊗`` undefined:
+* services are united by identity (so ``web`` in ``shop`` and ``web`` in ``blog`` are
+  two services); an identity on both sides must carry the same service — the same
+  workloads and Kubernetes Service — and then its two policies join (``⊔``): equal
+  services combine to one, so ``a ⊗ a == a``;
+* an identity carrying two different services makes ``⊗`` undefined:
   ``Failure(MeshConflict)`` naming the service and every differing field, both
-  values given (left operand first);
+  values given (left operand first); so do two services that carry different
+  versions of one Kubernetes object (the same kind, namespace and name);
 * control planes: ``None`` is neutral, equal ones combine, different ones are a
   conflict (``MeshConflict.service is None``);
 * the mesh-wide policies join.
@@ -63,7 +66,7 @@ Catlab.jl names the same operations ``otimes`` and ``munit`` (theory
 ...     Container.of("postgres", image="postgres:16.4", ports={"postgres": 5432})]), port=5432)
 >>> mesh = Mesh.of(web, db)
 >>> mesh.names
-('db', 'web')
+('shop/db', 'shop/web')
 >>> [f"{o.kind}/{o.name}" for o in mesh.objects()]
 ['Service/db', 'StatefulSet/db', 'Service/web', 'Deployment/web']
 >>> mesh.tensor(Mesh.of(web)) == Success(mesh)          # equal services combine to one
@@ -71,7 +74,7 @@ True
 >>> scaled = MeshService.of(Deployment.of("web", namespace="shop", replicas=5, containers=[
 ...     Container.of("app", image="shop/web:1.4.2", ports={"http": 8080})]), port=80)
 >>> print(mesh.tensor(Mesh.of(scaled)).failure())
-service 'web' is defined differently on the two sides of ⊗:
+service 'shop/web' is defined differently on the two sides of ⊗:
   workloads[web].replicas: None vs 5
 (make the two definitions equal, rename one of the services, or leave it out of one side)
 """
@@ -89,17 +92,16 @@ from kancat.errors import FieldConflict, InvalidArgument, MeshConflict, Problem
 from kancat.values import Deployment, Service, StatefulSet
 from kancat.values.service import ServiceType
 from kancat.core import rules as check
+from kancat.core.diff import ABSENT, differences
 from kancat.core.collect import Collect, check_types, to_tuple
 from kancat.core.frozen import EMPTY, FrozenMap
 
 __all__ = [
-    "ABSENT",
     "ControlPlane",
     "Mesh",
     "MeshResult",
     "MeshService",
     "Workload",
-    "differences",
 ]
 
 Workload: TypeAlias = Deployment | StatefulSet
@@ -109,85 +111,6 @@ _BOTTOM: Final = MeshPolicy.bottom()
 
 MeshResult: TypeAlias = Result["Mesh", MeshConflict]
 """What ``⊗`` returns: the combined mesh, or the conflict that makes it undefined."""
-
-
-# --- field-by-field differences --------------------------------------------------------------
-
-class _Absent:
-    """The side of a :class:`~kancat.errors.FieldConflict` where an entry is missing."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return "<absent>"
-
-    def __reduce__(self) -> str:
-        return "ABSENT"
-
-
-ABSENT: Final = _Absent()
-"""Stands for a missing entry (a workload, container, label, ...) in a field conflict."""
-
-
-def _child(path: str, name: str) -> str:
-    return f"{path}.{name}" if path else name
-
-
-def _named(items: tuple[Any, ...]) -> dict[str, Any] | None:
-    """``items`` by their ``name``, when every item has a distinct string name."""
-    by_name: dict[str, Any] = {}
-    for item in items:
-        name = getattr(item, "name", None)
-        if not isinstance(name, str) or name in by_name:
-            return None
-        by_name[name] = item
-    return by_name
-
-
-def differences(left: object, right: object, path: str = "") -> list[FieldConflict]:
-    """The fields in which ``left`` and ``right`` differ, as deep as both have structure:
-    attrs values field by field, mappings key by key, sequences of named items
-    (containers, workloads) name by name, other sequences index by index. A field
-    present on one side only has :data:`ABSENT` on the other.
-
-    >>> from kancat.values import ObjectMeta
-    >>> for d in differences(ObjectMeta.of("web", labels={"app": "web"}),
-    ...                      ObjectMeta.of("web", namespace="shop")):
-    ...     print(d)
-    namespace: None vs 'shop'
-    labels['app']: 'web' vs <absent>
-    """
-    if left is right or left == right:
-        return []
-    found: list[FieldConflict] = []
-    kind = type(left)
-    if kind is type(right):
-        if attrs.has(kind):
-            for field in attrs.fields(kind):
-                if field.eq:
-                    found += differences(getattr(left, field.name), getattr(right, field.name),
-                                         _child(path, field.name))
-        elif isinstance(left, Mapping) and isinstance(right, Mapping):
-            found = _keyed_differences(path, left, right, "{!r}")
-        elif isinstance(left, tuple) and isinstance(right, tuple):
-            named = _named(left), _named(right)
-            if named[0] is not None and named[1] is not None:
-                found = _keyed_differences(path, named[0], named[1], "{}")
-            elif len(left) == len(right):
-                for index, (a, b) in enumerate(zip(left, right, strict=True)):
-                    found += differences(a, b, f"{path}[{index}]")
-    # No deeper difference found (other types, other lengths, only the order differs):
-    # the whole value is the difference.
-    return found or [FieldConflict(path or "(value)", left, right)]
-
-
-def _keyed_differences(path: str, left: Mapping[str, Any], right: Mapping[str, Any],
-                       key_format: str) -> list[FieldConflict]:
-    found: list[FieldConflict] = []
-    for key in sorted({*left, *right}):
-        where = f"{path}[{key_format.format(key)}]"
-        found += differences(left.get(key, ABSENT), right.get(key, ABSENT), where)
-    return found
 
 
 # --- the control plane -----------------------------------------------------------------------
@@ -378,6 +301,18 @@ class MeshService:
         return cls(name)
 
     @property
+    def namespace(self) -> str | None:
+        """The namespace of the service's objects (``None``: not namespaced here)."""
+        if self.service is not None:
+            return self.service.metadata.namespace
+        return self.workloads[0].metadata.namespace if self.workloads else None
+
+    @property
+    def key(self) -> str:
+        """The service's identity in a mesh: ``namespace/name``, or the name alone."""
+        return f"{self.namespace}/{self.name}" if self.namespace else self.name
+
+    @property
     def is_passthrough(self) -> bool:
         """Whether this service stands for nothing (and so normalises away in a mesh)."""
         return not self.workloads and self.service is None and self.policy == _BOTTOM
@@ -429,6 +364,26 @@ class MeshService:
 
 
 # --- the mesh --------------------------------------------------------------------------------
+
+def _identity(item: Service | Workload) -> str:
+    return f"{item.kind}/{item.metadata.namespace or ''}/{item.name}"
+
+
+def _object_clash(services: Iterable[MeshService]) -> MeshConflict | None:
+    """Two services carrying different versions of one object (kind, namespace, name):
+    the smallest such identity, the version seen first (in the given order) on the left."""
+    seen: dict[str, tuple[Service | Workload, str]] = {}
+    clashes: dict[str, MeshConflict] = {}
+    for service in services:
+        for item in service.objects():
+            identity = _identity(item)
+            first = seen.setdefault(identity, (item, service.key))
+            if first[0] != item and identity not in clashes:
+                clashes[identity] = MeshConflict(
+                    first[1], differences(first[0], item), identity=identity,
+                    other_service=service.key)
+    return clashes[min(clashes)] if clashes else None
+
 
 def _services(value: Mapping[str, MeshService]) -> FrozenMap[MeshService]:
     """Converter: the services in normal form (passthrough services dropped)."""
@@ -489,10 +444,14 @@ class Mesh:
         if not isinstance(self.policy, MeshPolicy):
             raise InvalidArgument(f"policy must be a MeshPolicy, got "
                                   f"{type(self.policy).__name__} {self.policy!r:.60}")
-        check.raise_if([Problem(f"services[{key!r}]", f"the key {key!r} holds the service "
-                                f"{service.name!r}", "key each service by its own name "
-                                "(Mesh.of does)")
-                        for key, service in self.services.items() if key != service.name])
+        found = [Problem(f"services[{key!r}]", f"the key {key!r} holds the service "
+                         f"{service.key!r}", "key each service by its identity (Mesh.of does)")
+                 for key, service in self.services.items() if key != service.key]
+        clash = _object_clash(self.services.values())
+        if clash is not None:
+            found.append(Problem(f"services[{clash.service!r}]", str(clash).splitlines()[0],
+                                 "give one object one definition"))
+        check.raise_if(found)
 
     # -- the monoidal structure ----------------------------------------------------------
 
@@ -564,7 +523,7 @@ class Mesh:
         meshes: list[Mesh] = []
         for index, part in enumerate(parts):
             if isinstance(part, MeshService):
-                meshes.append(cls(FrozenMap({part.name: part})))
+                meshes.append(cls(FrozenMap({part.key: part})))
             elif isinstance(part, Mesh):
                 meshes.append(part)
             else:
@@ -594,12 +553,17 @@ class Mesh:
 
     @property
     def names(self) -> tuple[str, ...]:
-        """The service names, sorted."""
+        """The services' identities (``namespace/name``, or the name alone), sorted."""
         return tuple(self.services)
 
     def service(self, name: str) -> MeshService:
-        """The service called ``name``; ``KeyError`` naming the services there are."""
+        """The service ``name`` (its identity ``namespace/name``, or its name when that
+        is unique); ``KeyError`` naming the services there are."""
         found = self.services.get(name)
+        if found is None:
+            matching = [s for s in self.services.values() if s.name == name]
+            if len(matching) == 1:
+                found = matching[0]
         if found is None:
             raise KeyError(f"no service {name!r} in the mesh (it has: "
                            f"{', '.join(self.names) or 'no services'})")
@@ -694,5 +658,9 @@ def _combine(meshes: Sequence[Mesh]) -> MeshResult:
                 return Failure(MeshConflict(name, conflict))
             policy = policy.join(other.policy)
         combined[name] = first if policy == first.policy else attrs.evolve(first, policy=policy)
+    clash = _object_clash(service for mesh in meshes for service in mesh.services.values())
+    if clash is not None:
+        return Failure(clash)
     return Success(Mesh(FrozenMap(combined), planes[0] if planes else None,
                         MeshPolicy.join_all(m.policy for m in meshes)))
+

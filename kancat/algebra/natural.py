@@ -61,12 +61,13 @@ from typing import Any, Protocol, TypeVar, runtime_checkable
 import attrs
 
 from kancat.algebra.functor import Functorial, SlotMap, fmap
+from kancat.algebra.theories import Law, Same, same
 from kancat.core.fields import path_of
 from kancat.errors import InvalidArgument, InvalidValue
 from kancat.values import Container, KubeObjectBase, OpaqueObject, PodTemplate
 from kancat.values.kinds import kind_of, pod_of, with_pod
 
-__all__ = ["PodArrow", "Transformable", "Transformation"]
+__all__ = ["TRANSFORMATION_LAWS", "PodArrow", "Transformable", "Transformation"]
 
 _T = TypeVar("_T")
 
@@ -249,3 +250,45 @@ def _pod_path(value: Any) -> str:
 def _located(error: InvalidValue, prefix: str, where: str) -> InvalidValue:
     return InvalidValue(attrs.evolve(p.under(prefix) if prefix else p,
                                      object=p.object or where) for p in error.problems)
+
+
+# --- the laws --------------------------------------------------------------------------------
+
+def _naturality(t: Transformation, f: SlotMap, workload: Any, _: Any) -> Same:
+    return same(t.fmap(f)(fmap(f, workload)), fmap(f, t(workload)))
+
+
+def _identity(t: Transformation, workload: Any, _: Any, __: Any) -> Same:
+    unit = Transformation.identity()
+    return same(unit.then(t)(workload), t(workload)) and same(t.then(unit)(workload),
+                                                              t(workload))
+
+
+def _tensor(t: Transformation, a: Any, b: Any, _: Any) -> Same | bool:
+    from returns.result import Success  # only where the law is checked
+
+    combined = a.tensor(b)
+    if not isinstance(combined, Success):
+        return True  # a ⊗ b is undefined: the law says nothing
+    return same(combined.unwrap().transform(t), a.transform(t).tensor(b.transform(t)).unwrap())
+
+
+def _unit(t: Transformation, mesh: Any, _: Any, __: Any) -> Same:
+    unit = type(mesh).unit()
+    return same(unit.transform(t), unit)
+
+
+TRANSFORMATION_LAWS: tuple[Law[Transformation], ...] = (
+    Law("naturality", "t.fmap(f)(fmap(f, w)) == fmap(f, t(w))", _naturality,
+        ("slot_map", "workload")),
+    Law("identity", "identity.then(t)(w) == t(w) == t.then(identity)(w)", _identity,
+        ("workload",)),
+    Law("tensor", "t(a ⊗ b) == t(a) ⊗ t(b) where a ⊗ b is defined", _tensor, ("mesh", "mesh")),
+    Law("unit", "t(I) == I", _unit, ("mesh",)),
+)
+"""The laws every pod transformation claims, for the slot maps of its class (see the
+module documentation). Naturality is the pair form: a step that carries containers (an
+injection's sidecars) is mapped by ``f`` too, so for a step that carries none it is the
+plain square ``t(fmap(f, w)) == fmap(f, t(w))``. ``tensor`` and ``unit`` are about a
+mesh (:meth:`Mesh.transform <kancat.algebra.monoidal.Mesh.transform>`): a transformation
+commutes with ⊗ and leaves the unit alone."""

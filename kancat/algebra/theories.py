@@ -40,8 +40,10 @@ __all__ = [
     "JoinSemilattice",
     "Law",
     "MonoidOps",
+    "Same",
     "SemilatticeOps",
     "monoid",
+    "same",
     "semilattice",
 ]
 
@@ -124,11 +126,37 @@ class Law(Generic[_OpsT_contra]):
     ``holds`` checks the formula at ``a, b, c`` and, where random values would
     rarely meet its premise, at instances built from them (named in the
     docstring of each law), so that comparable pairs are always tried.
+
+    ``takes`` names what ``a, b, c`` are, for a checker to draw them: three values of
+    the theory's type by default; a law of transformations takes, e.g., a slot map
+    and a workload (the arguments it does not use are ``None``).
     """
 
     name: str
     formula: str
-    holds: Callable[[_OpsT_contra, Any, Any, Any], bool] = attrs.field(eq=False, repr=False)
+    holds: Callable[[_OpsT_contra, Any, Any, Any], object] = attrs.field(eq=False, repr=False)
+    takes: tuple[str, ...] = ("value", "value", "value")
+
+
+@attrs.frozen(eq=False)
+class Same:
+    """The verdict of an equation of a law: true when ``left == right``, and kept so a
+    failing law can say where the two sides differ (``holds`` returns one, or a bool).
+
+    >>> bool(same({"a": 1}, {"a": 1})), bool(same(1, 2))
+    (True, False)
+    """
+
+    left: Any
+    right: Any
+
+    def __bool__(self) -> bool:
+        return bool(self.left == self.right)
+
+
+def same(left: Any, right: Any) -> Same:
+    """The verdict of ``left == right`` (see :class:`Same`)."""
+    return Same(left, right)
 
 
 def semilattice(kind: type[_L]) -> SemilatticeOps[_L]:
@@ -153,31 +181,31 @@ def monoid(kind: type[_M]) -> MonoidOps[_M]:
     return MonoidOps(kind.combine, kind.empty())
 
 
-_Holds = Callable[[Any, Any, Any, Any], bool]
+_Holds = Callable[[Any, Any, Any, Any], object]
 
 
 def _associative(operation: Callable[[Any], Callable[[Any, Any], Any]]) -> _Holds:
     """``(a · b) · c == a · (b · c)`` for the operation ``operation(ops)``."""
-    def holds(ops: Any, a: Any, b: Any, c: Any) -> bool:
+    def holds(ops: Any, a: Any, b: Any, c: Any) -> Same:
         op = operation(ops)
-        return bool(op(op(a, b), c) == op(a, op(b, c)))
+        return same(op(op(a, b), c), op(a, op(b, c)))
     return holds
 
 
 def _commutative(operation: Callable[[Any], Callable[[Any, Any], Any]]) -> _Holds:
     """``a · b == b · a``."""
-    def holds(ops: Any, a: Any, b: Any, c: Any) -> bool:
+    def holds(ops: Any, a: Any, b: Any, c: Any) -> Same:
         op = operation(ops)
-        return bool(op(a, b) == op(b, a))
+        return same(op(a, b), op(b, a))
     return holds
 
 
 def _unit(operation: Callable[[Any], Callable[[Any, Any], Any]],
           unit: Callable[[Any], Any]) -> _Holds:
     """``e · a == a == a · e`` for the unit ``unit(ops)``."""
-    def holds(ops: Any, a: Any, b: Any, c: Any) -> bool:
+    def holds(ops: Any, a: Any, b: Any, c: Any) -> Same:
         op, e = operation(ops), unit(ops)
-        return bool(op(e, a) == a and op(a, e) == a)
+        return same(op(e, a), a) and same(op(a, e), a)
     return holds
 
 
@@ -189,8 +217,8 @@ def _combine(ops: MonoidOps[Any]) -> Callable[[Any, Any], Any]:
     return ops.combine
 
 
-def _idempotent(ops: SemilatticeOps[Any], a: Any, b: Any, c: Any) -> bool:
-    return bool(ops.join(a, a) == a)
+def _idempotent(ops: SemilatticeOps[Any], a: Any, b: Any, c: Any) -> Same:
+    return same(ops.join(a, a), a)
 
 
 def _order(ops: SemilatticeOps[Any], a: Any, b: Any, c: Any) -> bool:

@@ -25,7 +25,7 @@ kancat's pytest plugin): ``pytest -m kancat_laws`` runs only the law tests,
 Traceback (most recent call last):
 ...
 AssertionError: laws broken:
-  order (a ≤ b ⇔ a ⊔ b == b) fails at ...
+  order (a ≤ b ⇔ a ⊔ b == b) fails...
 """
 
 import inspect
@@ -44,6 +44,7 @@ from returns.result import Success
 
 from kancat.algebra.functor import SlotMap
 from kancat.algebra.theories import (
+    Same,
     COMMUTATIVE_MONOID_LAWS,
     DIFFERENCE_LAWS,
     JOIN_SEMILATTICE_LAWS,
@@ -51,7 +52,8 @@ from kancat.algebra.theories import (
     MonoidOps,
     SemilatticeOps,
 )
-from kancat.algebra.natural import Transformation
+from kancat.algebra.natural import TRANSFORMATION_LAWS, Transformation
+from kancat.core.diff import differences
 from kancat.errors import InvalidArgument
 
 __all__ = ["MARKER", "TRANSFORMATION_LAWS", "check_all_laws", "check_join_laws", "check_law",
@@ -73,8 +75,8 @@ def check_law(law: Law[Any], ops: Any, values: SearchStrategy[Any], *,
     """
     @given(values, values, values)
     def law_holds(a: Any, b: Any, c: Any) -> None:
-        assert law.holds(ops, a, b, c), (
-            f"{law.name} ({law.formula}) fails at a={a!r}, b={b!r}, c={c!r}")
+        outcome = law.holds(ops, a, b, c)
+        assert outcome, _failure(law, {"a": a, "b": b, "c": c}, outcome)
 
     if derandomize:
         law_holds = settings(database=None, derandomize=True, report_multiple_bugs=False,
@@ -169,7 +171,7 @@ def check_all_laws(subject: "type | Transformation", *,
     for law in laws:
         _add(module, f"test_{subject.__name__}_{law.name}",
              f"{subject.__name__}: {law.name}, {law.formula}",
-             _law_test(law, ops, drawn, use_settings))
+             _law_test(law, ops, drawn, use_settings=use_settings))
 
 
 def _add(module: dict[str, Any], name: str, doc: str, test: Callable[[], None]) -> None:
@@ -178,63 +180,61 @@ def _add(module: dict[str, Any], name: str, doc: str, test: Callable[[], None]) 
     module[name] = _marked(test)
 
 
-TRANSFORMATION_LAWS: tuple[tuple[str, str], ...] = (
-    ("naturality", "t.fmap(f)(fmap(f, w)) == fmap(f, t(w))"),
-    ("identity", "identity.then(t)(w) == t(w) == t.then(identity)(w)"),
-    ("tensor", "t(a ⊗ b) == t(a) ⊗ t(b) where a ⊗ b is defined"),
-    ("unit", "t(I) == I"),
-)
-"""The laws every pod transformation claims. Naturality is the pair form: a step
-that carries containers (an injection's sidecars) is mapped by ``f`` too, so for a
-step that carries none it is the plain square ``t(fmap(f, w)) == fmap(f, t(w))``."""
-
-
 def _add_transformation_laws(module: dict[str, Any], t: Transformation,
                              values: SearchStrategy[Any] | None,
                              slot_maps: SearchStrategy[SlotMap] | None,
                              use_settings: settings | None) -> None:
-    from kancat.algebra.functor import fmap
-    from kancat.algebra.monoidal import Mesh
     from kancat.testing import strategies
 
-    workloads = values if values is not None else st.one_of(strategies.deployments(),
-                                                             strategies.statefulsets())
-    maps = slot_maps if slot_maps is not None else strategies.mount_preserving_slot_maps()
-    identity = Transformation.identity()
-
-    @given(maps, workloads)
-    def naturality(f: SlotMap, workload: Any) -> None:
-        assert t.fmap(f)(fmap(f, workload)) == fmap(f, t(workload)), (f, workload)
-
-    @given(workloads)
-    def identity_law(workload: Any) -> None:
-        assert identity.then(t)(workload) == t(workload) == t.then(identity)(workload)
-
-    @given(strategies.meshes(max_services=2), strategies.meshes(max_services=2))
-    def tensor(a: Mesh, b: Mesh) -> None:
-        combined = a.tensor(b)
-        if isinstance(combined, Success):
-            assert combined.unwrap().transform(t) == a.transform(t).tensor(
-                b.transform(t)).unwrap(), (a, b)
-
-    def unit() -> None:
-        assert Mesh.unit().transform(t) == Mesh.unit()
-
+    drawn: dict[str, SearchStrategy[Any]] = {
+        "workload": values if values is not None else st.one_of(strategies.deployments(),
+                                                                strategies.statefulsets()),
+        "slot_map": (slot_maps if slot_maps is not None
+                     else strategies.mount_preserving_slot_maps()),
+        "mesh": strategies.meshes(max_services=2),
+    }
     label = re.sub(r"\W+", "_", t.name).strip("_") or "identity"
-    for (name, formula), test in zip(TRANSFORMATION_LAWS,
-                                     (naturality, identity_law, tensor, unit), strict=True):
-        chosen = use_settings(test) if use_settings is not None and name != "unit" else test
-        _add(module, f"test_{label}_{name}", f"{t.name}: {name}, {formula}", chosen)
+    for law in TRANSFORMATION_LAWS:
+        _add(module, f"test_{label}_{law.name}", f"{t.name}: {law.name}, {law.formula}",
+             _law_test(law, t, *(drawn[kind] for kind in law.takes),
+                       use_settings=use_settings))
 
 
-def _law_test(law: Law[Any], ops: Any, values: SearchStrategy[Any],
+def _law_test(law: Law[Any], ops: Any, *drawn: SearchStrategy[Any],
               use_settings: settings | None) -> Callable[[], None]:
-    @given(values, values, values)
-    def test(a: Any, b: Any, c: Any) -> None:
-        assert law.holds(ops, a, b, c), (
-            f"{law.name} ({law.formula}) fails at a={a!r}, b={b!r}, c={c!r}")
+    """A test drawing ``law.takes`` (or three values when ``drawn`` is one strategy)."""
+    arguments = drawn * 3 if len(drawn) == 1 and law.takes == ("value",) * 3 else drawn
+
+    @given(*arguments)
+    def test(*values: Any) -> None:
+        a, b, c = (*values, None, None, None)[:3]
+        outcome = law.holds(ops, a, b, c)
+        assert outcome, _failure(law, dict(zip(law.takes, values, strict=False)), outcome)
 
     return use_settings(test) if use_settings is not None else test
+
+
+_SHOWN = 240
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= _SHOWN else f"{text[:_SHOWN]}... ({len(text)} characters)"
+
+
+def _failure(law: Law[Any], drawn: dict[str, Any], outcome: object) -> str:
+    """A failing law, readable: where the two sides first differ, then the drawn values
+    cut short (a full repr of a workload runs to kilobytes on one line)."""
+    lines = [f"{law.name} ({law.formula}) fails"]
+    if isinstance(outcome, Same):
+        found = differences(outcome.left, outcome.right)
+        first = found[0]
+        more = f" (and {len(found) - 1} more fields)" if len(found) > 1 else ""
+        lines.append(f"the two sides first differ at {first.field}{more}:")
+        lines.append(f"  left:  {_short(first.left)}")
+        lines.append(f"  right: {_short(first.right)}")
+    lines += [f"{name} = {_short(value)}" for name, value in drawn.items()]
+    return "\n".join(lines)
 
 
 def _marked(test: Callable[[], None]) -> Callable[[], None]:
