@@ -32,6 +32,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, NoReturn
 
+import attrs
 from returns.result import Failure, Success
 
 from kancat import __version__
@@ -206,7 +207,27 @@ def _load_objects(target: str) -> list[KubeObject]:
 
 # --- commands ----------------------------------------------------------------------------------
 
+def _findings(findings: list[Any], labels: list[str] | None = None) -> int:
+    """Print checks across objects (warnings and errors); the number of errors.
+    ``labels[i]`` is ``FILE:DOC`` of object ``i + 1`` when the objects came from files."""
+    errors = 0
+    for finding in findings:
+        problem = finding.problem
+        where = ""
+        if labels is not None and problem.document is not None:
+            where = labels[problem.document - 1] + ": "
+            problem = attrs.evolve(problem, document=None)
+        line = where + format_problem(problem)
+        if finding.severity == "error":
+            errors += 1
+            print(line) if labels is not None else _err(line)
+        else:
+            _err(f"{where}warning: {format_problem(problem)}")
+    return errors
+
+
 def _emit(args: argparse.Namespace) -> int:
+    from kancat.interpret.consistency import check_objects
     from kancat.interpret.emit import render, write_directory
     from kancat.values.kinds import parse_version
 
@@ -224,6 +245,11 @@ def _emit(args: argparse.Namespace) -> int:
     except InvalidValue as error:
         return _report_invalid(error, f"{target} raised an invalid value{_where(error)}; "
                                       "nothing emitted")
+    errors = _findings(check_objects(objects, strict=args.strict))
+    if errors:
+        _err(f"kancat: {target} has {_plural(errors, 'problem')} across its objects; "
+             "nothing emitted")
+        return EXIT_INVALID
     if args.output is None:
         rendered = render(objects, format=args.format, kubernetes_version=version)
         if isinstance(rendered, Failure):
@@ -262,40 +288,111 @@ def _unreadable_reason(error: OSError | UnicodeDecodeError) -> str:
     return error.strerror or str(error)
 
 
+_MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
+_KUSTOMIZATIONS = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+
+
+def _inputs(names: list[str]) -> Iterator[tuple[str, str | OSError | UnicodeDecodeError]]:
+    """``(shown name, text or the error reading it)`` of every file to check: files as
+    given, directories expanded (through their kustomization, else every manifest file
+    in them, sorted), kustomization files expanded into their resources."""
+    for name in names:
+        if name == "-":
+            try:
+                yield "<stdin>", _read(name)
+            except (OSError, UnicodeDecodeError) as error:
+                yield "<stdin>", error
+            continue
+        yield from _expand(Path(name), name, set())
+
+
+def _expand(path: Path, shown: str, visited: set[Path]) -> Iterator[
+        tuple[str, str | OSError | UnicodeDecodeError]]:
+    real = path.resolve()
+    if real in visited:
+        return
+    visited.add(real)
+    if path.is_dir():
+        kustomization = next((path / k for k in _KUSTOMIZATIONS if (path / k).is_file()), None)
+        if kustomization is not None:
+            yield from _expand(kustomization, str(kustomization), visited)
+            return
+        files = [child for child in sorted(path.rglob("*"))
+                 if child.is_file() and child.suffix in _MANIFEST_SUFFIXES]
+        if not files:
+            yield shown, OSError(f"no {', '.join(_MANIFEST_SUFFIXES)} files in it")
+        for child in files:
+            yield from _expand(child, str(child), visited)
+        return
+    try:
+        text = _read(str(path))
+    except (OSError, UnicodeDecodeError) as error:
+        yield shown, error
+        return
+    resources = _kustomization_resources(text) if path.name in _KUSTOMIZATIONS or \
+        path.suffix in _MANIFEST_SUFFIXES else None
+    if resources is None:
+        yield shown, text
+        return
+    for resource in resources:
+        yield from _expand(path.parent / resource, str(path.parent / resource), visited)
+
+
+def _kustomization_resources(text: str) -> list[str] | None:
+    """The ``resources`` of a Kustomization document (``None`` when ``text`` is not one)."""
+    import yaml
+
+    try:
+        document = yaml.safe_load(text) if "Kustomization" in text else None
+    except yaml.YAMLError:
+        return None
+    if not isinstance(document, dict) or document.get("kind") != "Kustomization" or \
+            not str(document.get("apiVersion", "")).startswith("kustomize.config.k8s.io/"):
+        return None
+    resources = document.get("resources") or []
+    return [str(r) for r in resources if isinstance(r, str) and "://" not in r]
+
+
 def _check(args: argparse.Namespace) -> int:
+    from kancat.interpret.consistency import check_objects
     from kancat.interpret.load import load_yaml
 
-    problems = objects = checked = unreadable = 0
+    problems = checked = unreadable = 0
     files_with_problems = 0
-    for name in args.files:
-        shown = "<stdin>" if name == "-" else name
-        try:
-            text = _read(name)
-        except (OSError, UnicodeDecodeError) as error:
-            _err(f"kancat: cannot read {shown}: {_unreadable_reason(error)}")
+    loaded: list[Any] = []
+    labels: list[str] = []
+    for shown, text in _inputs(args.files):
+        if not isinstance(text, str):
+            _err(f"kancat: cannot read {shown}: {_unreadable_reason(text)}")
             unreadable += 1
             continue
         checked += 1
         result = load_yaml(text)
         if isinstance(result, Success):
-            objects += len(result.unwrap())
+            for number, value in enumerate(result.unwrap(), start=1):
+                loaded.append(value)
+                labels.append(f"{shown}:{number}")
             continue
         found = result.failure().problems
         files_with_problems += 1
         problems += len(found)
         for problem in found:
             print(format_problem(problem, file=shown))
+    across = _findings(check_objects(loaded, provided=args.provided, strict=args.strict,
+                                     sources=labels), labels)
+    problems += across
     parts = []
     if problems:
         of = f" of {checked}" if files_with_problems < checked else ""
         parts.append(f"{_plural(problems, 'problem')} in {files_with_problems}{of} "
-                     f"file{'' if checked == 1 else 's'}")
+                     f"file{'' if checked == 1 else 's'}" if not across else
+                     f"{_plural(problems, 'problem')} in {_plural(checked, 'file')}")
     elif checked:
         ok = "ok: " if not unreadable else "no problems: "
-        parts.append(f"{ok}{_plural(objects, 'object')} in {_plural(checked, 'file')}")
+        parts.append(f"{ok}{_plural(len(loaded), 'object')} in {_plural(checked, 'file')}")
     if unreadable:
         parts.append(f"{_plural(unreadable, 'file')} unreadable")
-    _err("; ".join(parts))
+    _err("; ".join(parts) or "no files to check")
     if unreadable:
         return EXIT_USAGE
     return EXIT_INVALID if problems else EXIT_OK
@@ -336,15 +433,28 @@ def _parser() -> argparse.ArgumentParser:
                            "v1 List of several")
     emit.add_argument("--kubernetes-version", metavar="X.Y", default="1.32",
                       help="emit for this Kubernetes version, 1.20 to 1.37 (default: 1.32)")
+    emit.add_argument("--strict", action="store_true",
+                      help="refuse on warnings too (unpinned images, references to objects "
+                           "not emitted, ...), not only on problems")
     emit.set_defaults(run=_emit)
 
     check = commands.add_parser(
         "check", help="validate Kubernetes YAML files",
         description="Load Kubernetes YAML (or JSON) files and print every problem on "
-                    "standard output as FILE:DOC: Kind/name: path: message (hint); a "
+                    "standard output as FILE:DOC: Kind/name: path: message (hint); then "
+                    "check the objects of all files together (an object given twice is a "
+                    "problem; references to objects not given, unpinned images and "
+                    "Services selecting no pods are warnings, on standard error). A "
                     "summary goes to standard error.")
-    check.add_argument("files", nargs="+", metavar="FILE",
-                       help="a YAML or JSON file; - reads standard input")
+    check.add_argument("files", nargs="+", metavar="PATH",
+                       help="a YAML or JSON file, a directory (its kustomization.yaml, else "
+                            "every .yaml/.yml/.json file in it), a kustomization.yaml (its "
+                            "resources); - reads standard input")
+    check.add_argument("--strict", action="store_true",
+                       help="treat warnings as problems (exit 1)")
+    check.add_argument("--provided", action="append", default=[], metavar="KIND/[NS/]NAME",
+                       help="an object other tooling provides (e.g. Secret/shop/db); "
+                            "repeat for more")
     check.set_defaults(run=_check)
     return parser
 

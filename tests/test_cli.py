@@ -16,7 +16,8 @@ import kancat
 from kancat.cli import main
 
 DATA = Path(__file__).parent / "data" / "cli"
-PRODUCTION_KINDS = ["Namespace", "ConfigMap", "Deployment", "Service", "Service", "StatefulSet"]
+PRODUCTION_KINDS = ["Namespace", "ConfigMap", "ConfigMap", "Deployment", "Service", "Service",
+                    "StatefulSet"]
 
 
 def write_target(directory: Path, name: str, source: str) -> str:
@@ -342,7 +343,7 @@ def test_check_unreadable_input_exits_2(tmp_path: Path, capsys: pytest.CaptureFi
                                         content: bytes | None) -> None:
     path = tmp_path / "input.yaml"
     if content is None:
-        path.mkdir()  # a directory
+        path.mkdir()  # a directory without manifests
     else:
         path.write_bytes(content)  # not UTF-8
     assert main(["check", str(path)]) == 2
@@ -370,11 +371,23 @@ def test_check_valid_standard_input(monkeypatch: pytest.MonkeyPatch,
 
 def test_check_several_files_with_one_bad(capsys: pytest.CaptureFixture[str]) -> None:
     valid, invalid = str(DATA / "valid.yaml"), str(DATA / "invalid.yaml")
-    assert main(["check", valid, invalid, valid]) == 1
+    assert main(["check", valid, invalid]) == 1
     out, err = capsys.readouterr()
     assert len(out.splitlines()) == 3
     assert all(line.startswith(f"{invalid}:") for line in out.splitlines())
-    assert err == "3 problems in 1 of 3 files\n"
+    assert err == "3 problems in 1 of 2 files\n"
+
+
+def test_check_the_same_file_twice_reports_every_object_given_twice(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    valid = str(DATA / "valid.yaml")
+    assert main(["check", valid, valid]) == 1
+    out, err = capsys.readouterr()
+    assert out.splitlines()[1] == (
+        f"{valid}:2: Deployment/web: metadata.name: Deployment/shop/web is given twice "
+        f"(also {valid}:2) (give each object once; rename one of them if both are meant)")
+    assert len(out.splitlines()) == 3
+    assert err == "3 problems in 2 files\n"
 
 
 def test_check_goes_on_past_an_unreadable_file(tmp_path: Path,
@@ -397,4 +410,153 @@ def test_check_recursive_alias_is_a_problem_not_a_crash(
 
 def test_check_needs_a_file(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check"]) == 2
-    assert "the following arguments are required: FILE" in capsys.readouterr().err
+    assert "the following arguments are required: PATH" in capsys.readouterr().err
+
+
+# --- the objects of one input, checked together -----------------------------------------------
+
+TWO_SERVICES = """\
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop}
+spec: {selector: {app: web}, ports: [{port: 80}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop}
+spec: {selector: {app: web}, ports: [{port: 8080}]}
+"""
+
+
+def _stdin(monkeypatch: pytest.MonkeyPatch, text: str) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(text))
+
+
+def test_check_two_different_objects_with_one_identity(monkeypatch: pytest.MonkeyPatch,
+                                                       capsys: pytest.CaptureFixture[str]
+                                                       ) -> None:
+    _stdin(monkeypatch, TWO_SERVICES)
+    assert main(["check", "-"]) == 1
+    out, err = capsys.readouterr()
+    assert out == ("<stdin>:2: Service/web: metadata.name: Service/shop/web is given twice "
+                   "(also <stdin>:1) (give each object once; rename one of them if both are "
+                   "meant)\n")
+
+
+@pytest.mark.parametrize(("document", "expected"), [
+    pytest.param("apiVersion: apps/v1\nkind: Deploymnet\nmetadata: {name: web}\n",
+                 "<stdin>:1: Deploymnet/web: kind: apps/v1 has no kind 'Deploymnet' "
+                 "(did you mean 'Deployment'?)", id="misspelled-kind"),
+    pytest.param("apiVersion: v1\nkind: Deployment\nmetadata: {name: web}\n",
+                 "<stdin>:1: Deployment/web: apiVersion: Kubernetes does not serve Deployment "
+                 "as v1 (use apiVersion: apps/v1)", id="kind-of-another-group"),
+    pytest.param("apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata: {name: web}\n",
+                 "<stdin>:1: Ingress/web: apiVersion: Kubernetes does not serve Ingress as "
+                 "extensions/v1beta1 (use apiVersion: networking.k8s.io/v1)",
+                 id="removed-version"),
+])
+def test_check_names_a_kind_kubernetes_does_not_serve(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        document: str, expected: str) -> None:
+    _stdin(monkeypatch, document)
+    assert main(["check", "-"]) == 1
+    assert capsys.readouterr().out.splitlines() == [expected]
+
+
+def test_custom_resources_pass_unchecked(monkeypatch: pytest.MonkeyPatch) -> None:
+    _stdin(monkeypatch, "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n"
+                        "spec: {anything: 1}\n")
+    assert main(["check", "-"]) == 0
+
+
+def test_check_reads_kancat_own_output_directory_and_kustomization(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out_dir = tmp_path / "manifests"
+    assert main(["emit", "-o", str(out_dir)]) == 0
+    capsys.readouterr()
+    for path in (out_dir, out_dir / "kustomization.yaml"):
+        assert main(["check", "--strict", str(path)]) == 0
+        assert capsys.readouterr().err == "ok: 7 objects in 7 files\n"
+
+
+def test_check_a_directory_without_kustomization_reads_every_manifest(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "a.yaml").write_text((DATA / "valid.yaml").read_text(), encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("not a manifest", encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.yml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: flags, namespace: shop}\n",
+        encoding="utf-8")
+    assert main(["check", str(tmp_path)]) == 0
+    assert capsys.readouterr().err == "ok: 4 objects in 2 files\n"
+
+
+UNPINNED = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: app, image: "nginx:latest"}]
+      volumes: [{name: keys, secret: {secretName: tls}}]
+"""
+
+
+def test_warnings_go_to_standard_error_and_strict_makes_them_problems(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    _stdin(monkeypatch, UNPINNED)
+    assert main(["check", "-"]) == 0
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.splitlines() == [
+        "<stdin>:1: warning: Deployment/web: spec.template.spec.volumes[0].secret.secretName: "
+        "Secret 'tls' is not among these objects (add the Secret, or declare it provided "
+        "elsewhere (annotation kancat/provided: Secret/tls))",
+        "<stdin>:1: warning: Deployment/web: spec.template.spec.containers[0].image: image "
+        "'nginx:latest' is not pinned: its tag is latest (give a version tag, e.g. "
+        "nginx:1.27.3, or a digest)",
+        "ok: 1 object in 1 file"]
+    _stdin(monkeypatch, UNPINNED)
+    assert main(["check", "--strict", "--provided", "Secret/tls", "-"]) == 1
+    out, err = capsys.readouterr()
+    assert out.splitlines() == [
+        "<stdin>:1: Deployment/web: spec.template.spec.containers[0].image: image "
+        "'nginx:latest' is not pinned: its tag is latest (give a version tag, e.g. "
+        "nginx:1.27.3, or a digest)"]
+
+
+def test_emit_refuses_two_objects_with_one_identity_and_writes_nothing(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = write_target(tmp_path, "twice.py", """
+        from kancat.patterns.sidecars import envoy_config
+        configs = [envoy_config(), envoy_config(app_port=9000)]
+        """)
+    out_dir = tmp_path / "out"
+    for extra in ([], ["-o", str(out_dir)]):
+        assert main(["emit", f"{target}:configs", *extra]) == 1
+        out, err = capsys.readouterr()
+        assert out == ""
+        assert err.splitlines()[0] == (
+            "ConfigMap/envoy-config: metadata.name: ConfigMap/envoy-config is given twice "
+            "(also object 1) (give each object once; rename one of them if both are meant)")
+    assert not out_dir.exists()
+
+
+def test_emit_into_the_same_directory_again_removes_what_is_no_longer_emitted(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    first = write_target(tmp_path, "first.py", """
+        from kancat import Namespace
+        objects = [Namespace.of("a"), Namespace.of("b")]
+        only_a = [Namespace.of("a")]
+        """)
+    out_dir = tmp_path / "out"
+    (out_dir / "notes").mkdir(parents=True)
+    (out_dir / "README.md").write_text("mine", encoding="utf-8")
+    assert main(["emit", f"{first}:objects", "-o", str(out_dir)]) == 0
+    assert main(["emit", f"{first}:only_a", "-o", str(out_dir)]) == 0
+    capsys.readouterr()
+    assert sorted(p.name for p in out_dir.iterdir()) == [
+        "README.md", "kustomization.yaml", "namespace-a.yaml", "notes"]

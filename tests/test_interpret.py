@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import attrs
+
 import pytest
 import yaml
 from returns.result import Failure, Success
@@ -289,3 +291,45 @@ def test_wrong_types_anywhere_are_problems(text: str, path: str) -> None:
     result = load_yaml(text)
     assert isinstance(result, Failure), result
     assert path in {p.path for p in result.failure().problems}
+
+
+def test_a_broken_part_hides_none_of_the_other_problems_of_the_document() -> None:
+    result = load_yaml("""\
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+      - {name: app, image: web, ports: [{containerPort: 70000}],
+         volumeMounts: [{name: cache, mountPath: /cache}]}
+      - {name: app, image: "Web App"}
+      volumes: [{name: data, emptyDir: {}}, {name: data, emptyDir: {}}]
+""")
+    assert isinstance(result, Failure)
+    assert [p.path for p in result.failure().problems] == [
+        "spec.selector",
+        "spec.template.spec.containers[0].volumeMounts[0].name",
+        "spec.template.spec.containers[1].name",
+        "spec.template.spec.volumes[1].name",
+        "spec.template.spec.containers[0].ports[0].containerPort",
+        "spec.template.spec.containers[1].image",
+    ]
+
+
+def test_carried_fields_kubernetes_does_not_know_are_refused_when_built() -> None:
+    with pytest.raises(InvalidValue) as raised:
+        OpaqueObject({"apiVersion": "v1", "kind": "ServiceAccount",
+                      "metadata": {"name": "web"}, "automountToken": False})
+    assert [(p.path, p.hint) for p in raised.value.problems] == [
+        ("automountToken", "did you mean 'automountServiceAccountToken'?")]
+    with pytest.raises(InvalidValue) as raised:
+        Deployment.of("web", containers=[Container.of("app", image="web:1")],
+                      strategy={"type": "Recreate", "rollingUpdat": {}})
+    assert [p.path for p in raised.value.problems] == ["spec.strategy.rollingUpdat"]
+    with pytest.raises(InvalidValue, match="replicas is a modelled field"):
+        attrs.evolve(Deployment.of("web", containers=[Container.of("app", image="web:1")]),
+                     spec_extra={"replicas": 3})

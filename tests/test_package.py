@@ -32,3 +32,12 @@ def test_values_all_lists_exactly_the_public_names() -> None:
 
 def test_py_typed_is_shipped() -> None:
     assert (Path(kancat.__file__).parent / "py.typed").is_file()
+
+
+def test_the_law_checker_comes_with_kancat_testing_and_loads_hypothesis_only_then() -> None:
+    code = ("import sys, kancat.testing; before = 'hypothesis' in sys.modules; "
+            "from kancat.testing import check_all_laws; "
+            "print(before, 'hypothesis' in sys.modules, check_all_laws.__module__)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.split() == ["False", "True", "kancat.testing.laws"]

@@ -320,3 +320,28 @@ def test_raw_totals_reject_inexact_amounts() -> None:
         ResourceTotals(requests={"cpu": 0.5})  # type: ignore[dict-item]
     with pytest.raises(InvalidArgument):
         ResourceTotals.of(requests={"cpu": "1"}).times(-1)
+
+
+def test_a_failing_law_says_where_the_two_sides_first_differ() -> None:
+    import attrs
+    from hypothesis import strategies as st
+
+    from kancat.algebra.theories import SemilatticeOps
+    from kancat.testing.laws import check_law
+
+    def left_biased(a: MeshPolicy, b: MeshPolicy) -> MeshPolicy:  # not commutative
+        return attrs.evolve(a.join(b), capabilities=a.capabilities)
+
+    (commutativity,) = [law for law in JOIN_SEMILATTICE_LAWS if law.name == "commutativity"]
+    values = st.builds(lambda caps, hosts: MeshPolicy.of(capabilities=caps, egress_hosts=hosts),
+                       st.lists(st.sampled_from(["NET_ADMIN", "NET_RAW", "CHOWN"])),
+                       st.lists(st.sampled_from([f"h{i}.example.com" for i in range(40)]),
+                                min_size=30))
+    ops = SemilatticeOps(left_biased, MeshPolicy.leq, MeshPolicy.bottom())
+    with pytest.raises(AssertionError) as raised:
+        check_law(commutativity, ops, values, derandomize=True)
+    lines = str(raised.value).splitlines()
+    assert lines[0] == "commutativity (a ⊔ b == b ⊔ a) fails"
+    assert lines[1].startswith("the two sides first differ at capabilities")
+    assert lines[2].startswith("  left:  frozenset(")
+    assert all(len(line) <= 300 for line in lines[:6]), lines

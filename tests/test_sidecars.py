@@ -184,8 +184,7 @@ def test_mirroring_is_equivariant_and_reaches_the_sidecars() -> None:
 # --- bad parameters and conflicts ---------------------------------------------------------
 
 @pytest.mark.parametrize(("build", "path"), [
-    (lambda: fluent_bit(image="fluent/fluent-bit:latest"), "image"),
-    (lambda: fluent_bit(image="fluent/fluent-bit"), "image"),
+    (lambda: fluent_bit(image="Fluent/Fluent-Bit:3.2.4"), "image"),
     (lambda: node_exporter(image="prom/node-exporter:LATEST!"), "image"),
     (lambda: fluent_bit(name="Log_Forwarder"), "name"),
     (lambda: fluent_bit(elasticsearch_host="not a host"), "elasticsearch_host"),
@@ -211,7 +210,7 @@ def test_bad_parameters_name_the_field(build: Any, path: str) -> None:
 
 def test_every_problem_is_reported_at_once() -> None:
     with pytest.raises(InvalidValue) as info:
-        envoy(service_cluster="", image="envoyproxy/envoy", admin_port=0)
+        envoy(service_cluster="", image="Envoyproxy/Envoy", admin_port=0)
     assert [p.path for p in info.value.problems] == ["service_cluster", "image", "admin_port"]
 
 
@@ -330,3 +329,30 @@ def test_all_lists_exactly_the_public_names(module: Any) -> None:
               if not name.startswith(("_", "@"))} - imported  # "@": pytest's assert rewriting
     assert set(module.__all__) == public
     assert len(module.__all__) == len(public)  # no duplicates (ruff's RUF022 keeps the order)
+
+
+def test_an_unpinned_image_is_one_rule_everywhere_a_warning_of_the_checks() -> None:
+    from kancat.interpret.consistency import check_objects
+
+    spec = fluent_bit(image="fluent/fluent-bit:latest")  # accepted, as Container.of does
+    web = inject(spec)(Deployment.of("web", containers=[
+        Container.of("app", image="shop/web")]))
+    findings = check_objects([web, fluent_bit_config()])
+    assert [(f.severity, f.problem.path) for f in findings] == [
+        ("warning", "spec.template.spec.containers[0].image"),
+        ("warning", "spec.template.spec.containers[1].image")]
+    assert {f.severity for f in check_objects([web, fluent_bit_config()], strict=True)} == {
+        "error"}
+
+
+def test_an_envoy_configuration_routing_to_a_port_the_app_does_not_declare_is_named() -> None:
+    from kancat.interpret.consistency import check_objects
+
+    api = Deployment.of("api", containers=[Container.of("app", image="shop/api:2.0.1",
+                                                        ports={"http": 9000})])
+    proxied = inject(envoy(service_cluster="api"))(api)
+    assert check_objects([proxied, envoy_config(app_port=9000)]) == []
+    (finding,) = check_objects([proxied, envoy_config(app_port=8080)])
+    assert finding.problem.path == "spec.template.spec.volumes[0].configMap.name"
+    assert "routes to port 8080, which no container of this pod declares (they declare " \
+           "9000, 9901, 10000)" in finding.problem.message

@@ -1,6 +1,10 @@
 """The generic signatures keep their types: mypy --strict sees what a user writes."""
 
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 from mypy import api
 
@@ -34,3 +38,18 @@ def test_revealed_types() -> None:
         "returns.result.Result[kancat.values.workloads.Deployment, kancat.errors.InvalidValue]",
     ], stdout + stderr
     assert status == 0, stdout + stderr
+
+
+def test_a_users_own_script_type_checks_outside_the_checkout(tmp_path: Path) -> None:
+    """The installed kancat is visible to mypy (not only to Python): an editable install
+    that works through an import hook would leave ``import kancat`` unresolved here."""
+    script = tmp_path / "deploy.py"
+    script.write_text(
+        "from kancat import Container, Deployment, to_yaml\n"
+        "web = Deployment.of('web', containers=[Container.of('app', image='web:1.0')])\n"
+        "text: str = to_yaml(web)\n", encoding="utf-8")
+    environment = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "MYPYPATH")}
+    result = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--no-incremental",
+                             str(script)], cwd=tmp_path, env=environment, capture_output=True,
+                            text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -33,8 +33,10 @@ functions as its arrows.
 'debug'
 """
 
+import contextlib
+import contextvars
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, Protocol, TypeAlias, TypeVar, runtime_checkable
 
 import attrs
@@ -60,10 +62,12 @@ from kancat.values.container import PullPolicy
 from kancat.values.kinds import pod_of, with_pod
 
 __all__ = [
+    "Audit",
     "ContainerSettings",
     "Functorial",
     "SlotMap",
     "add_volume_mount",
+    "applying",
     "compose_all",
     "fmap",
     "map_env",
@@ -72,6 +76,7 @@ __all__ = [
     "map_settings",
     "map_volumes",
     "mirror_images",
+    "note",
     "pin_digests",
     "set_env",
     "set_resources",
@@ -124,12 +129,59 @@ def _then(first: Callable[[_A], _A], second: Callable[[_A], _A]) -> Callable[[_A
     return lambda value: second(first(value))
 
 
+@attrs.frozen(eq=False)
+class Audit:
+    """A check a slot map makes once a whole value has been mapped: ``check`` gets what
+    the map's functions noted while mapping (:func:`note`, ``None`` when they never
+    ran) and returns the problems. :func:`pin_digests` uses one to say which pins
+    matched no image."""
+
+    check: Callable[[Any], list[Problem]]
+
+
+_NOTES: contextvars.ContextVar[dict[Audit, Any] | None] = contextvars.ContextVar(
+    "kancat_slot_map_notes", default=None)
+
+
+def note(audit: Audit, default: Callable[[], _A]) -> _A | None:
+    """The notes of ``audit`` in the mapping under way (made by ``default()`` the first
+    time), or ``None`` outside :func:`applying` (a slot function called on its own)."""
+    notes = _NOTES.get()
+    if notes is None:
+        return None
+    found: _A = notes.setdefault(audit, default()) if audit not in notes else notes[audit]
+    return found
+
+
+@contextlib.contextmanager
+def applying(f: "SlotMap") -> Iterator[None]:
+    """The scope of one application of ``f`` to a whole value: when the outermost one
+    ends, ``f``'s audits run and their problems are raised together
+    (:class:`~kancat.errors.InvalidValue`). :func:`fmap` opens one; so do the
+    ``fmap`` methods of kancat's own values (a mesh), so that an audit sees the whole
+    mesh, not one workload at a time."""
+    if not f.audits or _NOTES.get() is not None:
+        yield
+        return
+    notes: dict[Audit, Any] = {}
+    token = _NOTES.set(notes)
+    try:
+        yield
+    finally:
+        _NOTES.reset(token)
+    problems = [problem for audit in f.audits for problem in audit.check(notes.get(audit))]
+    if problems:
+        raise InvalidValue(problems)
+
+
 @attrs.frozen
 class SlotMap:
     """One function per container slot; a slot left out is mapped by the identity.
 
     A slot map is itself a function on anything :func:`fmap` accepts:
     ``SlotMap(image=...)(deployment)`` is ``fmap(SlotMap(image=...), deployment)``.
+    ``audits`` are checks on the whole mapping (see :class:`Audit`); they take no part
+    in the action on containers, so the functor laws hold with or without them.
     """
 
     image: ImageMap = _identity
@@ -137,6 +189,7 @@ class SlotMap:
     volumes: VolumesMap = _identity
     ports: PortsMap = _identity
     settings: SettingsMap = _identity
+    audits: tuple[Audit, ...] = ()
 
     @classmethod
     def identity(cls) -> "SlotMap":
@@ -150,7 +203,7 @@ class SlotMap:
         """
         return SlotMap(_then(self.image, other.image), _then(self.env, other.env),
                        _then(self.volumes, other.volumes), _then(self.ports, other.ports),
-                       _then(self.settings, other.settings))
+                       _then(self.settings, other.settings), self.audits + other.audits)
 
     @property
     def is_identity(self) -> bool:
@@ -197,8 +250,14 @@ def fmap(f: SlotMap, target: _T) -> _T:
     found through the kinds table; objects without pods, and carried objects, are
     returned unchanged), a list or tuple of these, or a :class:`Functorial` value.
     Raises :class:`~kancat.errors.InvalidValue` when a mapped value breaks a rule (e.g.
-    a probe naming a port the map removed).
+    a probe naming a port the map removed), or when an audit of ``f`` finds a problem
+    (a pinned digest that matched no image).
     """
+    with applying(f):
+        return _fmap(f, target)
+
+
+def _fmap(f: SlotMap, target: _T) -> _T:
     result: Any
     if isinstance(target, Container):
         result = f.on_container(target)
@@ -210,9 +269,9 @@ def fmap(f: SlotMap, target: _T) -> _T:
     elif isinstance(target, OpaqueObject):
         result = target
     elif isinstance(target, list):
-        result = [fmap(f, item) for item in target]
+        result = [_fmap(f, item) for item in target]
     elif isinstance(target, tuple):
-        result = tuple(fmap(f, item) for item in target)
+        result = tuple(_fmap(f, item) for item in target)
     elif isinstance(target, Functorial):
         result = target.fmap(f)
     else:
@@ -291,12 +350,19 @@ def mirror_images(registry: str, *, docker_hub_library: bool = True) -> SlotMap:
 
 def pin_digests(digests: Mapping[str, str]) -> SlotMap:
     """Pin images to content digests: ``digests`` maps ``name:tag`` (or a bare
-    ``name``, for any tag) to ``sha256:...``. Other images are left as they are.
+    ``name``, for any tag) to ``sha256:...``. Other images are left as they are; a pin
+    that matches no image of the value mapped is a problem (a typo, or a stale list),
+    raised by :func:`fmap` with the images the value has.
 
-    >>> from kancat.values import ImageRef
-    >>> pin = pin_digests({"shop/web:1.4.2": "sha256:" + "ab" * 32})
-    >>> str(pin.image(ImageRef.of("shop/web:1.4.2")))[-20:]
+    >>> from kancat.values import Container
+    >>> web = Container.of("app", image="shop/web:1.4.2")
+    >>> str(fmap(pin_digests({"shop/web:1.4.2": "sha256:" + "ab" * 32}), web).image)[-20:]
     'abababababababababab'
+    >>> fmap(pin_digests({"shop/web:1.4.3": "sha256:" + "ab" * 32}), web)
+    Traceback (most recent call last):
+    ...
+    kancat.errors.InvalidValue: 1 problem:
+      digests['shop/web:1.4.3']: 'shop/web:1.4.3' matches no image (the images are shop/web:1.4.2) (name an image as name:tag or name, or drop the pin)
     """
     problems: list[Problem] = []
     for key, digest in digests.items():
@@ -308,12 +374,27 @@ def pin_digests(digests: Mapping[str, str]) -> SlotMap:
         raise InvalidValue(problems)
     table = dict(digests)
 
+    def unused(seen: tuple[set[str], set[str]] | None) -> list[Problem]:
+        images, used = seen if seen is not None else (set(), set())
+        listed = ", ".join(sorted(images)) or "none"
+        return [Problem(f"digests[{key!r}]", f"{key!r} matches no image (the images are "
+                                             f"{listed})",
+                        "name an image as name:tag or name, or drop the pin")
+                for key in table if key not in used]
+
+    audit = Audit(unused)
+
     def pin(image: ImageRef) -> ImageRef:
         tagged = f"{image.name}:{image.tag}" if image.tag is not None else image.name
-        digest = table.get(tagged, table.get(image.name))
-        return image if digest is None else image.with_digest(digest)
+        key = tagged if tagged in table else image.name if image.name in table else None
+        seen = note(audit, lambda: (set(), set()))
+        if seen is not None:
+            seen[0].add(str(image))
+            if key is not None:
+                seen[1].add(key)
+        return image if key is None else image.with_digest(table[key])
 
-    return map_image(pin)
+    return SlotMap(image=pin, audits=(audit,))
 
 
 def set_env(name: str, value: str | EnvSource) -> SlotMap:

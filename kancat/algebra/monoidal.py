@@ -85,7 +85,7 @@ from typing import Any, Final, TypeAlias
 import attrs
 from returns.result import Failure, Result, Success
 
-from kancat.algebra.functor import SlotMap, fmap
+from kancat.algebra.functor import SlotMap, applying, fmap
 from kancat.algebra.policy import MeshPolicy, MTLSMode
 from kancat.algebra.natural import Transformation
 from kancat.errors import FieldConflict, InvalidArgument, MeshConflict, Problem
@@ -348,7 +348,8 @@ class MeshService:
                                 "ports": ports, "metadata": metadata})
         if mapping.is_identity or not self.workloads:
             return self
-        return attrs.evolve(self, workloads=tuple(fmap(mapping, w) for w in self.workloads))
+        with applying(mapping):
+            return attrs.evolve(self, workloads=tuple(fmap(mapping, w) for w in self.workloads))
 
     def transform(self, t: Transformation) -> "MeshService":
         """Apply the pod transformation ``t`` (e.g. a sidecar injection) to every
@@ -595,8 +596,9 @@ class Mesh:
                                 "ports": ports, "metadata": metadata})
         if mapping.is_identity:
             return self
-        return attrs.evolve(self, services=FrozenMap(
-            {name: service.fmap(mapping) for name, service in self.services.items()}))
+        with applying(mapping):
+            return attrs.evolve(self, services=FrozenMap(
+                {name: service.fmap(mapping) for name, service in self.services.items()}))
 
     def transform(self, t: Transformation) -> "Mesh":
         """Apply the pod transformation ``t`` to every workload of every service.

@@ -176,20 +176,33 @@ def render(target: Emittable, *, format: str = "yaml",
         return Failure(error)
 
 
-def _file_names(manifests: Sequence[dict[str, Any]], suffix: str) -> list[str]:
+def _file_names(manifests: Sequence[dict[str, Any]],
+                suffix: str) -> Result[list[str], InvalidValue]:
+    """``[namespace.]kind-name.SUFFIX`` per object; one object given twice (the same
+    kind, namespace and name) is a problem naming both, since one file cannot hold two
+    objects and kustomize refuses two with one identity."""
     names: list[str] = []
-    taken: set[str] = set()
-    for manifest in manifests:
+    first: dict[str, int] = {}
+    problems: list[Problem] = []
+    for index, manifest in enumerate(manifests):
         meta = manifest.get("metadata") or {}
-        base = f"{str(manifest['kind']).lower()}-{meta.get('name', 'unnamed')}"
+        kind, name = str(manifest.get("kind")), str(meta.get("name") or "unnamed")
+        base = f"{kind.lower()}-{name}"
         if meta.get("namespace"):
             base = f"{meta['namespace']}.{base}"
-        name, counter = base + suffix, 2
-        while name in taken:
-            name, counter = f"{base}-{counter}{suffix}", counter + 1
-        taken.add(name)
-        names.append(name)
-    return names
+        identity = f"{manifest.get('apiVersion')}/{base}"
+        if identity in first:
+            problems.append(Problem("metadata.name", f"{kind}/{name} is given twice (objects "
+                                    f"{first[identity] + 1} and {index + 1})",
+                                    "give each object once; rename one of them if both "
+                                    "are meant", index + 1, f"{kind}/{name}"))
+            continue
+        first[identity] = index
+        file_name, counter = base + suffix, 2
+        while file_name in names:  # kinds that differ only by letter case, or by group
+            file_name, counter = f"{base}-{counter}{suffix}", counter + 1
+        names.append(file_name)
+    return Failure(InvalidValue(problems)) if problems else Success(names)
 
 
 def write_directory(target: Emittable, directory: str | os.PathLike[str], *,
@@ -199,7 +212,9 @@ def write_directory(target: Emittable, directory: str | os.PathLike[str], *,
     """One file per object plus a ``kustomization.yaml`` listing them (for
     ``kubectl kustomize DIR``). Everything is rendered before anything is written, and
     each file is written whole (temporary file, then rename), so a failure leaves no
-    half-written output."""
+    half-written output. Writing again into the same directory removes the files the
+    previous ``kustomization.yaml`` listed that are no longer emitted (files it did not
+    list are left alone)."""
     if format not in ("yaml", "json"):
         raise InvalidArgument(f"format {format!r} is not supported; use 'yaml' or 'json'")
     try:
@@ -207,18 +222,35 @@ def write_directory(target: Emittable, directory: str | os.PathLike[str], *,
     except InvalidValue as error:
         return Failure(error)
     suffix = ".yaml" if format == "yaml" else ".json"
-    names = _file_names(manifests, suffix)
+    named = _file_names(manifests, suffix)
+    if isinstance(named, Failure):
+        return named
+    names = named.unwrap()
     contents = [dump_yaml([m]) if format == "yaml"
                 else json.dumps(m, indent=2, ensure_ascii=False) + "\n" for m in manifests]
     kustomization = dump_yaml([{"apiVersion": "kustomize.config.k8s.io/v1beta1",
                                 "kind": "Kustomization", "resources": names}])
     root = Path(directory)
     root.mkdir(parents=True, exist_ok=True)
+    stale = _listed(root / "kustomization.yaml") - set(names)
     written: list[Path] = []
     for name, text in [*zip(names, contents, strict=True),
                        ("kustomization.yaml", kustomization)]:
         written.append(_write_whole(root / name, text))
+    for name in sorted(stale):
+        (root / name).unlink(missing_ok=True)
     return Success(written)
+
+
+def _listed(kustomization: Path) -> set[str]:
+    """The plain file names a previous ``kustomization.yaml`` in the directory lists."""
+    try:
+        document = yaml.safe_load(kustomization.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return set()
+    resources = document.get("resources") if isinstance(document, dict) else None
+    return {name for name in resources or () if isinstance(name, str) and "/" not in name
+            and name.endswith((".yaml", ".json")) and not name.startswith(".")}
 
 
 def _write_whole(path: Path, text: str) -> Path:

@@ -106,6 +106,7 @@ from kancat.values import (
 from kancat.core import rules as check
 from kancat.core.collect import Collect, check_types, to_str_map, to_tuple
 from kancat.core.frozen import EMPTY, FrozenMap
+from kancat.values.meta import ENVOY_APP_PORT, SIDECAR_STATUS
 
 __all__ = [
     "DEFAULT_IMAGES",
@@ -121,7 +122,7 @@ __all__ = [
     "node_exporter",
 ]
 
-STATUS_ANNOTATION = "kancat/sidecars"
+STATUS_ANNOTATION = SIDECAR_STATUS
 """The pod annotation recording what was injected (JSON, sorted lists)."""
 
 DEFAULT_IMAGES: Mapping[str, str] = FrozenMap({
@@ -384,12 +385,9 @@ class _Parameters(Collect):
             self.problem(field, f"image must be a string, got {image!r:.60}",
                          "give a pinned image such as fluent/fluent-bit:3.2.4")
             return None
-        ref = self.take(field, lambda: ImageRef.of(image))
-        if ref is not None and ref.digest is None and ref.tag in (None, "latest"):
-            why = ":latest" if ref.tag else "no tag"
-            self.problem(field, f"image {str(ref)!r} is not pinned ({why})",
-                         "give a version tag (e.g. fluent/fluent-bit:3.2.4) or a digest")
-        return ref
+        # An unpinned image is valid Kubernetes: like any other image, the checks across
+        # objects warn about it (kancat check / emit; an error with --strict).
+        return self.take(field, lambda: ImageRef.of(image))
 
     def label(self, field: str, value: object, what: str) -> None:
         self.add(check.dns_label(field, value, what=what))
@@ -440,11 +438,11 @@ def fluent_bit(*, image: str = DEFAULT_IMAGES["fluent-bit"], name: str = "log-fo
     >>> forwarder = spec.containers[0]
     >>> str(forwarder.image), [(e.name, e.value) for e in forwarder.env]
     ('fluent/fluent-bit:3.2.4', [('FLUENT_ELASTICSEARCH_HOST', 'es.logging'), ('FLUENT_ELASTICSEARCH_PORT', '9200')])
-    >>> fluent_bit(image="fluent/fluent-bit:latest", log_path="logs")
+    >>> fluent_bit(image="Fluent/Fluent-Bit", log_path="logs")
     Traceback (most recent call last):
     ...
     kancat.errors.InvalidValue: 2 problems:
-      image: image 'fluent/fluent-bit:latest' is not pinned (:latest) (give a version tag (e.g. fluent/fluent-bit:3.2.4) or a digest)
+      image: 'Fluent/Fluent-Bit' is not a valid image reference (...)
       log_path: log_path 'logs' is not an absolute path (give a path such as /var/log/app, without ':')
     """
     given = _Parameters()
@@ -684,4 +682,5 @@ static_resources:
             address:
               socket_address: {{address: 127.0.0.1, port_value: {app_port}}}
 """
-    return ConfigMap.of(name, {"envoy.yaml": config}, namespace=namespace)
+    return ConfigMap.of(name, {"envoy.yaml": config}, namespace=namespace,
+                        annotations={ENVOY_APP_PORT: str(app_port)})

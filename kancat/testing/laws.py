@@ -76,7 +76,8 @@ def check_law(law: Law[Any], ops: Any, values: SearchStrategy[Any], *,
     @given(values, values, values)
     def law_holds(a: Any, b: Any, c: Any) -> None:
         outcome = law.holds(ops, a, b, c)
-        assert outcome, _failure(law, {"a": a, "b": b, "c": c}, outcome)
+        if not outcome:  # raised, not asserted: pytest would rewrite (and indent) the text
+            raise AssertionError(_failure(law, {"a": a, "b": b, "c": c}, outcome))
 
     if derandomize:
         law_holds = settings(database=None, derandomize=True, report_multiple_bugs=False,
@@ -209,7 +210,9 @@ def _law_test(law: Law[Any], ops: Any, *drawn: SearchStrategy[Any],
     def test(*values: Any) -> None:
         a, b, c = (*values, None, None, None)[:3]
         outcome = law.holds(ops, a, b, c)
-        assert outcome, _failure(law, dict(zip(law.takes, values, strict=False)), outcome)
+        if not outcome:
+            raise AssertionError(_failure(law, dict(zip(law.takes, values, strict=False)),
+                                          outcome))
 
     return use_settings(test) if use_settings is not None else test
 

@@ -24,6 +24,9 @@ from kancat.core.value import Value, rule
 from kancat.errors import Problem
 
 __all__ = [
+    "ENVOY_APP_PORT",
+    "PROVIDED",
+    "SIDECAR_STATUS",
     "KubeObjectBase",
     "LabelSelector",
     "LabelSelectorRequirement",
@@ -31,6 +34,19 @@ __all__ = [
     "ObjectMeta",
     "SelectorOperator",
 ]
+
+# --- kancat's own annotations ----------------------------------------------------------------
+
+PROVIDED = "kancat/provided"
+"""An object (or its pod template) lists what other tooling provides for it, so checks
+across objects do not miss it: ``Kind/name`` (its own namespace) or
+``Kind/namespace/name``, separated by commas."""
+
+SIDECAR_STATUS = "kancat/sidecars"
+"""The pod annotation recording what sidecar injection added (JSON, sorted lists)."""
+
+ENVOY_APP_PORT = "kancat/envoy-app-port"
+"""On an Envoy configuration ConfigMap: the app port the proxy routes to."""
 
 NameRule = Callable[..., list[Problem]]
 """One of the name rules of :mod:`kancat.core.rules` (label, subdomain, ...)."""

@@ -1,0 +1,270 @@
+"""Checks across a set of objects: what no single object can know about itself.
+
+Each value checks its own fields when it is built; some mistakes only show in a set of
+objects, the set ``kancat check`` reads or ``kancat emit`` writes:
+
+* **errors** — one object given twice (the same kind, namespace and name), whether the
+  two copies are equal or not: the second would silently replace the first;
+* **warnings** — a reference to a ConfigMap, Secret, PersistentVolumeClaim or service
+  account that is neither in the set nor declared as provided elsewhere; a Service
+  whose selector matches no pod template of the set; a probe on a port number no
+  container of its pod declares; an image without a version tag or digest (untagged,
+  or ``:latest``), whose content changes under the same name; an Envoy sidecar
+  configuration (:func:`kancat.patterns.sidecars.envoy_config`) routing to a port the
+  app containers of the pods mounting it do not declare.
+
+Warnings point at what usually breaks at run time but can be right (a Secret made by
+an operator, a Service selecting pods of another tool). ``kancat check --strict`` (and
+``strict=True`` here) makes them errors. An object declares what other tooling
+provides with the annotation ``kancat/provided``
+(:data:`~kancat.values.meta.PROVIDED`: ``Secret/db-password,ConfigMap/flags``, in its own
+namespace), or a caller lists identities in ``provided``.
+
+>>> from kancat.values import Container, Deployment, Service
+>>> web = Deployment.of("web", containers=[Container.of("app", image="nginx")])
+>>> for finding in check_objects([web, Service.of("web", selector={"app": "api"},
+...                                               ports={"http": 80})]):
+...     print(finding)
+warning: Deployment/web: spec.template.spec.containers[0].image: image 'nginx' is not pinned: it has no tag (give a version tag, e.g. nginx:1.27.3, or a digest)
+warning: Service/web: spec.selector: the selector {'app': 'api'} matches no pod template of these objects (select the labels of a workload's pods (if it selects pods other tooling runs, this warning is expected))
+"""
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any, Literal, TypeAlias
+
+import attrs
+
+from kancat.core.fields import path_of
+from kancat.errors import Problem
+from kancat.values import (
+    ConfigMap,
+    ConfigMapKeyRef,
+    ConfigMapProjection,
+    ConfigMapVolume,
+    Container,
+    KubeObject,
+    PersistentVolumeClaimVolume,
+    PodTemplate,
+    ProjectedVolume,
+    SecretKeyRef,
+    SecretProjection,
+    SecretVolume,
+    Service,
+)
+from kancat.values.kinds import kind_called, kind_of, pod_of
+from kancat.values.meta import ENVOY_APP_PORT, PROVIDED
+
+__all__ = ["Finding", "Severity", "check_objects", "identity"]
+
+Severity: TypeAlias = Literal["error", "warning"]
+
+
+@attrs.frozen
+class Finding:
+    """One result of a check across objects: a problem, and how grave it is."""
+
+    problem: Problem
+    severity: Severity
+
+    def __str__(self) -> str:
+        where = f"{self.problem.object}: " if self.problem.object else ""
+        return f"{self.severity}: {where}{self.problem}"
+
+
+def identity(value: Any, namespace: str | None = None) -> str:
+    """``Kind/namespace/name`` (``Kind/name`` for a cluster-scoped kind or no namespace)."""
+    kind, name = value.kind, value.name
+    found = value.namespace or namespace
+    row = kind_called(kind)
+    if found is None or (row is not None and not row.namespaced):
+        return f"{kind}/{name}"
+    return f"{kind}/{found}/{name}"
+
+
+def _label(value: Any) -> str:
+    return f"{value.kind}/{value.name}"
+
+
+def check_objects(objects: Sequence[KubeObject], *, provided: Iterable[str] = (),
+                  strict: bool = False, sources: Sequence[str] | None = None) -> list[Finding]:
+    """Every finding of the checks across ``objects`` (see the module documentation);
+    each problem names its object (``Kind/name``) and its document (the position of the
+    object in ``objects``, from 1). ``provided`` lists identities (``Kind/name`` or
+    ``Kind/namespace/name``) that exist without being in ``objects``; ``strict`` makes
+    every warning an error; ``sources`` says where each object came from (e.g.
+    ``FILE:DOC``), for messages that name another object."""
+    findings: list[Finding] = []
+
+    def report(index: int, value: Any, path: str, message: str, hint: str,
+               severity: Severity) -> None:
+        grade: Severity = "error" if strict else severity
+        findings.append(Finding(Problem(path, message, hint, index + 1, _label(value)), grade))
+
+    seen: dict[str, int] = {}
+    for index, value in enumerate(objects):
+        key = identity(value)
+        if key in seen:
+            first = sources[seen[key]] if sources is not None else f"object {seen[key] + 1}"
+            report(index, value, "metadata.name", f"{key} is given twice (also {first})",
+                   "give each object once; rename one of them if both are meant", "error")
+        else:
+            seen[key] = index
+    external = set(provided)
+    for value in objects:
+        external.update(_declared(value))
+    present = set(seen) | external
+    templates = [(value, pod) for value in objects if (pod := pod_of(value)) is not None]
+    for index, value in enumerate(objects):
+        for path, message, hint in _object_warnings(value, present, templates, objects):
+            report(index, value, path, message, hint, "warning")
+    return findings
+
+
+def _declared(value: Any) -> Iterator[str]:
+    """The identities ``value`` declares as provided elsewhere (:data:`PROVIDED`)."""
+    annotations: list[Mapping[str, str]] = []
+    metadata = getattr(value, "metadata", None)
+    if metadata is not None:
+        annotations.append(metadata.annotations)
+    pod = pod_of(value)
+    if pod is not None:
+        annotations.append(pod.annotations)
+    for table in annotations:
+        for item in table.get(PROVIDED, "").split(","):
+            parts = [p for p in item.strip().split("/") if p]
+            if len(parts) == 2 and value.namespace:
+                yield f"{parts[0]}/{value.namespace}/{parts[1]}"
+            elif parts:
+                yield "/".join(parts)
+
+
+# --- what one object refers to --------------------------------------------------------------
+
+_Warning: TypeAlias = tuple[str, str, str]
+
+
+def _object_warnings(value: Any, present: set[str], templates: list[tuple[Any, PodTemplate]],
+                     objects: Sequence[KubeObject]) -> Iterator[_Warning]:
+    pod = pod_of(value)
+    if pod is not None:
+        where = _pod_path(value)
+        namespace = value.namespace
+        for path, kind, name in _references(pod):
+            wanted = f"{kind}/{namespace}/{name}" if namespace else f"{kind}/{name}"
+            if wanted not in present and not (kind == "ServiceAccount" and name == "default"):
+                yield (f"{where}.{path}", f"{kind} {name!r} is not among these objects",
+                       f"add the {kind}, or declare it provided elsewhere (annotation "
+                       f"{PROVIDED}: {kind}/{name})")
+        yield from ((f"{where}.{path}", message, hint) for path, message, hint in
+                    _pod_warnings(pod, objects, namespace))
+    if isinstance(value, Service) and value.selector:
+        selected = any(dict(pod.labels).items() >= dict(value.selector).items()
+                       and other.namespace == value.namespace for other, pod in templates)
+        if not selected:
+            yield (path_of(attrs.fields(Service).selector),
+                   f"the selector {dict(value.selector)} matches no pod template of these "
+                   "objects", "select the labels of a workload's pods (if it selects pods "
+                              "other tooling runs, this warning is expected)")
+
+
+def _pod_path(value: Any) -> str:
+    parts = []
+    for attribute in kind_of(type(value)).pods or ():
+        parts.append(path_of(getattr(attrs.fields(type(value)), attribute)))
+        value = getattr(value, attribute)
+    return ".".join(parts)
+
+
+def _references(pod: PodTemplate) -> Iterator[tuple[str, str, str]]:
+    """``(path in the pod template, kind, name)`` of every object the pod refers to."""
+    at = attrs.fields(PodTemplate)
+    if pod.service_account_name is not None:
+        yield path_of(at.service_account_name), "ServiceAccount", pod.service_account_name
+    for index, secret in enumerate(pod.spec_extra.get("imagePullSecrets") or ()):
+        if isinstance(secret, Mapping) and isinstance(secret.get("name"), str):
+            yield f"spec.imagePullSecrets[{index}].name", "Secret", secret["name"]
+    for index, volume in enumerate(pod.volumes):
+        where = path_of(at.volumes, index)
+        source = volume.source
+        if isinstance(source, ConfigMapVolume) and not source.optional:
+            yield f"{where}.configMap.name", "ConfigMap", source.name
+        elif isinstance(source, SecretVolume) and not source.optional:
+            yield f"{where}.secret.secretName", "Secret", source.secret_name
+        elif isinstance(source, PersistentVolumeClaimVolume):
+            yield f"{where}.persistentVolumeClaim.claimName", "PersistentVolumeClaim", \
+                source.claim_name
+        elif isinstance(source, ProjectedVolume):
+            for number, projection in enumerate(source.sources):
+                if isinstance(projection, ConfigMapProjection | SecretProjection) and \
+                        not projection.optional:
+                    kind = "ConfigMap" if isinstance(projection, ConfigMapProjection) else "Secret"
+                    yield (f"{where}.projected.sources[{number}].{projection.wire_key}.name",
+                           kind, projection.name)
+    for field, group in ((at.init_containers, pod.init_containers),
+                         (at.containers, pod.containers)):
+        for index, container in enumerate(group):
+            for path, kind, name in _container_references(container):
+                yield f"{path_of(field, index)}.{path}", kind, name
+
+
+def _container_references(container: Container) -> Iterator[tuple[str, str, str]]:
+    for index, var in enumerate(container.env):
+        source = var.value_from
+        if isinstance(source, SecretKeyRef | ConfigMapKeyRef) and not source.optional:
+            kind = "Secret" if isinstance(source, SecretKeyRef) else "ConfigMap"
+            yield f"env[{index}].valueFrom.{source.wire_key}.name", kind, source.name
+    for index, item in enumerate(container.extra.get("envFrom") or ()):
+        for key, kind in (("configMapRef", "ConfigMap"), ("secretRef", "Secret")):
+            ref = item.get(key) if isinstance(item, Mapping) else None
+            if isinstance(ref, Mapping) and isinstance(ref.get("name"), str) and \
+                    not ref.get("optional"):
+                yield f"envFrom[{index}].{key}.name", kind, ref["name"]
+
+
+# --- within one pod ---------------------------------------------------------------------------
+
+def _pod_warnings(pod: PodTemplate, objects: Sequence[KubeObject],
+                  namespace: str | None) -> Iterator[_Warning]:
+    at, of = attrs.fields(PodTemplate), attrs.fields(Container)
+    declared = {p.container_port for c in pod.all_containers for p in c.ports}
+    for field, group in ((at.init_containers, pod.init_containers),
+                         (at.containers, pod.containers)):
+        for index, container in enumerate(group):
+            where = path_of(field, index)
+            image = container.image
+            if image.digest is None and image.tag in (None, "latest"):
+                why = "it has no tag" if image.tag is None else "its tag is latest"
+                yield (f"{where}.{path_of(of.image)}",
+                       f"image {str(image)!r} is not pinned: {why}",
+                       f"give a version tag, e.g. {image.name}:1.27.3, or a digest")
+            for probe_field in (of.liveness_probe, of.readiness_probe, of.startup_probe):
+                probe = getattr(container, probe_field.name)
+                if probe is not None and isinstance(probe.port, int) and \
+                        probe.port not in declared:
+                    yield (f"{where}.{path_of(probe_field)}.{probe.handler_field}.port",
+                           f"probe port {probe.port} is declared by no container of the pod",
+                           "declare the port on the container it belongs to, or probe a "
+                           "declared port")
+    yield from _envoy_ports(pod, objects, namespace)
+
+
+def _envoy_ports(pod: PodTemplate, objects: Sequence[KubeObject],
+                 namespace: str | None) -> Iterator[_Warning]:
+    """A pod mounting an Envoy configuration made by ``envoy_config`` must have an app
+    container declaring the port the proxy routes to."""
+    configs = {value.name: value for value in objects
+               if isinstance(value, ConfigMap) and ENVOY_APP_PORT in value.metadata.annotations
+               and value.namespace == namespace}
+    ports = {p.container_port for c in pod.containers for p in c.ports}
+    for index, volume in enumerate(pod.volumes):
+        source = volume.source
+        if isinstance(source, ConfigMapVolume) and source.name in configs:
+            wanted = configs[source.name].metadata.annotations[ENVOY_APP_PORT]
+            if wanted.isdigit() and int(wanted) not in ports:
+                yield (f"{path_of(attrs.fields(PodTemplate).volumes, index)}.configMap.name",
+                       f"the Envoy configuration {source.name!r} routes to port {wanted}, "
+                       "which no container of this pod declares (they declare "
+                       + (", ".join(map(str, sorted(ports))) or "none") + ")",
+                       f"make envoy_config(app_port=...) the app's port, or declare port "
+                       f"{wanted} on the app container")
+
