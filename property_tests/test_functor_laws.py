@@ -122,7 +122,7 @@ def fmap_skipping_init_containers(f: SlotMap, target: Any) -> Any:
 
 def fmap_defaulting_pull_policy(f: SlotMap, target: Any) -> Any:
     """Also "helpfully" sets imagePullPolicy on every container it maps."""
-    return fmap(f.then(SlotMap(metadata=lambda m: attrs.evolve(m, image_pull_policy="Always"))),
+    return fmap(f.then(SlotMap(settings=lambda m: attrs.evolve(m, image_pull_policy="Always"))),
                 target)
 
 

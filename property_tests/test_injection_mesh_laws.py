@@ -12,9 +12,9 @@ from returns.result import Success
 
 from kancat.algebra.monoidal import Mesh
 from kancat.algebra.natural import Transformation
+from kancat.core.frozen import FrozenMap
 from kancat.patterns.sidecars import inject
 from kancat.testing.strategies import meshes, sidecar_specs
-from kancat.core.frozen import FrozenMap
 
 Transform = Callable[[Mesh, Transformation], Mesh]
 FIND = settings(database=None, derandomize=True, max_examples=200, phases=[Phase.generate],

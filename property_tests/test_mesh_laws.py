@@ -25,8 +25,8 @@ from hypothesis import strategies as st
 from returns.result import Failure, Result, Success
 
 from kancat.algebra.functor import SlotMap, fmap
-from kancat.algebra.policy import MeshPolicy
 from kancat.algebra.monoidal import ControlPlane, Mesh, MeshService
+from kancat.algebra.policy import MeshPolicy
 from kancat.errors import MeshConflict
 from kancat.testing.strategies import meshes, slot_maps
 from kancat.values import FrozenMap

@@ -28,10 +28,10 @@ from hypothesis.strategies import DrawFn
 from kancat.algebra.policy import MeshPolicy, MTLSMode, PodSecurityLevel
 from kancat.algebra.theories import COMMUTATIVE_MONOID_LAWS, JOIN_SEMILATTICE_LAWS, ChainEnum
 from kancat.algebra.totals import ResourceTotals
-from kancat.values.quantity import quantity_of as to_quantity
 from kancat.testing.laws import check_join_laws, check_monoid_laws
 from kancat.testing.strategies import policies, resource_totals
 from kancat.values import Container, PodTemplate, Quantity
+from kancat.values.quantity import quantity_of as to_quantity
 
 _T = TypeVar("_T")
 _C = TypeVar("_C", bound=ChainEnum)

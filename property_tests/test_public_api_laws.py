@@ -9,10 +9,10 @@ from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
 from kancat.algebra.functor import fmap
+from kancat.algebra.natural import Transformation
 from kancat.algebra.policy import MeshPolicy, MTLSMode
 from kancat.algebra.totals import ResourceTotals
-from kancat.algebra.natural import Transformation
-from kancat.patterns.sidecars import inject, fluent_bit, node_exporter
+from kancat.patterns.sidecars import fluent_bit, inject, node_exporter
 from kancat.testing.laws import check_all_laws
 from kancat.testing.strategies import deployments, policies, slot_maps
 from kancat.values import PodTemplate

@@ -23,12 +23,12 @@ from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 from returns.result import Success
 
+from kancat.codec.encode import to_manifest
+from kancat.core.frozen import FrozenMap, freeze
 from kancat.interpret.emit import to_json, to_manifests, to_yaml
 from kancat.interpret.load import load_manifest, load_yaml
-from kancat.codec.encode import to_manifest
 from kancat.testing import strategies as ks
 from kancat.values import ConfigMap, KubeObject, Namespace
-from kancat.core.frozen import FrozenMap, freeze
 from tests.validators import validate_manifest
 
 KINDS: dict[str, SearchStrategy[Any]] = {
@@ -39,7 +39,8 @@ KINDS: dict[str, SearchStrategy[Any]] = {
     "Namespace": ks.namespaces(),
     "PodDisruptionBudget": ks.pod_disruption_budgets(),
     "NetworkPolicy": ks.network_policies(),
-    "opaque (ServiceAccount, Secret)": ks.opaque_objects(),
+    "Secret": ks.secrets(),
+    "opaque (ServiceAccount, Role, PersistentVolumeClaim)": ks.opaque_objects(),
 }
 
 OBJECT_LISTS = st.lists(ks.kube_objects(), max_size=4)

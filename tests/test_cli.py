@@ -437,7 +437,7 @@ def test_check_two_different_objects_with_one_identity(monkeypatch: pytest.Monke
                                                        ) -> None:
     _stdin(monkeypatch, TWO_SERVICES)
     assert main(["check", "-"]) == 1
-    out, err = capsys.readouterr()
+    out, _ = capsys.readouterr()
     assert out == ("<stdin>:2: Service/web: metadata.name: Service/shop/web is given twice "
                    "(also <stdin>:1) (give each object once; rename one of them if both are "
                    "meant)\n")

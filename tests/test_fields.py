@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from kancat.errors import Problem
 from kancat.core import schema as _fields
 from kancat.core.schema import definition_of, known_fields, unknown_fields
+from kancat.errors import Problem
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "scripts" / "gen_k8s_fields.py"

@@ -3,7 +3,6 @@
 from pathlib import Path
 
 import attrs
-
 import pytest
 import yaml
 from returns.result import Failure, Success

@@ -12,8 +12,8 @@ from returns.result import Failure, Success
 
 import kancat.algebra.monoidal as monoidal
 from kancat.algebra.functor import SlotMap, fmap, map_image, mirror_images
-from kancat.algebra.policy import MeshPolicy, MTLSMode
 from kancat.algebra.monoidal import ControlPlane, Mesh, MeshService
+from kancat.algebra.policy import MeshPolicy, MTLSMode
 from kancat.core.diff import ABSENT, differences
 from kancat.errors import FieldConflict, InvalidArgument, InvalidValue, MeshConflict
 from kancat.examples.production import db, db_service, web, web_service

@@ -5,11 +5,10 @@ the co-Heyting difference as excess and deficit, and the scheduler's rule in
 ``ResourceTotals.of_pod``, worked by hand."""
 
 from fractions import Fraction
+from types import ModuleType
 from typing import Any
 
 import pytest
-
-from types import ModuleType
 
 from kancat.algebra import policy as policy_module
 from kancat.algebra import theories, totals
@@ -22,9 +21,9 @@ from kancat.algebra.theories import (
     semilattice,
 )
 from kancat.algebra.totals import ResourceTotals
-from kancat.values.quantity import quantity_of as to_quantity
 from kancat.errors import InvalidArgument, InvalidValue
 from kancat.values import Container, Deployment, PodTemplate
+from kancat.values.quantity import quantity_of as to_quantity
 
 
 @pytest.mark.parametrize("module", [theories, policy_module, totals],

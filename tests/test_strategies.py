@@ -1,41 +1,57 @@
-"""kancat.testing.strategies: its public surface, its argument checks, the Hypothesis
-plugin (``st.from_type``), and ``import kancat`` staying free of Hypothesis."""
+"""kancat.testing.strategies: its public surface, its argument checks, its registry, the
+Hypothesis plugin (``st.from_type``), and ``import kancat`` staying free of Hypothesis."""
 
+import base64
+import importlib
 import inspect
+import pkgutil
 import subprocess
 import sys
 import textwrap
+import typing
 from collections.abc import Callable
+from types import ModuleType
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import Phase, find, given, settings
 from hypothesis import strategies as st
 
 from kancat.errors import InvalidArgument
 from kancat.testing import strategies
-from kancat.values import (
-    ConfigMap,
-    Container,
-    Deployment,
-    ImageRef,
-    Namespace,
-    NetworkPolicy,
-    PodDisruptionBudget,
-    PodTemplate,
-    Quantity,
-    Service,
-    StatefulSet,
-)
+from kancat.testing.strategies._draw import choices, draws, registry
+from kancat.values import Container, ImageRef, OpaqueObject, Secret
+from kancat.values.container import Protocol
+from kancat.values.kinds import KINDS, kind_called
+
+SUBMODULES: list[ModuleType] = [
+    importlib.import_module(f"{strategies.__name__}.{info.name}")
+    for info in pkgutil.iter_modules(strategies.__path__) if not info.name.startswith("_")]
 
 
 def test_all_lists_exactly_the_public_callables() -> None:
     defined = {name for name, item in vars(strategies).items()
                if not name.startswith("_") and callable(item)
-               and getattr(item, "__module__", None) == strategies.__name__}
+               and getattr(item, "__module__", "").startswith(strategies.__name__ + ".")}
     assert set(strategies.__all__) == defined
     assert len(strategies.__all__) == len(set(strategies.__all__))
     assert strategies.__all__ == sorted(strategies.__all__)
+
+
+@pytest.mark.parametrize("module", SUBMODULES, ids=lambda m: m.__name__.rpartition(".")[2])
+def test_each_module_exports_its_public_strategies(module: ModuleType) -> None:
+    defined = {name for name, item in vars(module).items()
+               if not name.startswith("_") and inspect.isfunction(item)
+               and item.__module__ == module.__name__}
+    assert set(module.__all__) == defined
+    assert set(module.__all__) <= set(strategies.__all__)
+    for name in module.__all__:
+        assert getattr(strategies, name) is getattr(module, name)
+
+
+def test_the_modules_together_export_everything() -> None:
+    exported = [name for module in SUBMODULES for name in module.__all__]
+    assert sorted(exported) == strategies.__all__
 
 
 @pytest.mark.parametrize("name", strategies.__all__)
@@ -71,6 +87,10 @@ BAD_ARGUMENTS: list[tuple[Callable[..., Any], dict[str, Any], str]] = [
     (strategies.pod_templates, {"claim_names": "data"}, "claim_names"),
     (strategies.label_selectors, {"allow_empty": None}, "allow_empty"),
     (strategies.persistent_volume_claim_templates, {"name": ""}, "name"),
+    (strategies.mesh_services, {"names": []}, "names"),
+    (strategies.mesh_services, {"names": ["9lives"]}, "names"),
+    (strategies.meshes, {"max_services": 9}, "max_services"),
+    (strategies.sidecar_specs, {"native": "yes"}, "native"),
 ]
 
 
@@ -91,17 +111,103 @@ def test_unknown_keyword_is_a_type_error() -> None:
         strategies.quantities(kinds="cpu")  # type: ignore[call-arg]
 
 
-@pytest.mark.parametrize("kind", [Container, Deployment, StatefulSet, Service, ConfigMap,
-                                  Namespace, PodDisruptionBudget, NetworkPolicy, PodTemplate,
-                                  ImageRef, Quantity])
-def test_from_type_draws_valid_values(kind: type) -> None:
-    """The entry point registered strategies: ``pip install -e .`` declares it."""
+# --- the registry -----------------------------------------------------------------------------
+
+REGISTERED = sorted(registry(), key=lambda cls: cls.__name__)
+NO_SHRINKING = settings(phases=(Phase.generate,), database=None, max_examples=500)
+
+
+def test_the_registry_draws_every_modelled_kind() -> None:
+    modelled = [row.value for row in KINDS if row.value is not None]
+    assert modelled, "the kinds table has modelled kinds"
+    missing = [cls.__name__ for cls in modelled if cls not in registry()]
+    assert missing == []
+
+
+@pytest.mark.parametrize("cls", REGISTERED, ids=lambda cls: cls.__name__)
+def test_registered_strategies_are_public_and_draw_their_class(cls: type) -> None:
+    function = registry()[cls]
+    assert getattr(strategies, function.__name__) is function
+    assert isinstance(find(function(), lambda value: True, settings=NO_SHRINKING), cls)
+
+
+def test_a_class_is_drawn_by_one_strategy_only() -> None:
+    with pytest.raises(InvalidArgument, match="already"):
+        draws(Container)(strategies.containers)
+
+
+def test_a_registered_strategy_needs_no_options() -> None:
+    def needs_a_name(*, name: str) -> Any:
+        return st.just(name)
+
+    with pytest.raises(InvalidArgument, match="needs name"):
+        draws(ModuleType)(needs_a_name)
+    assert ModuleType not in registry()
+
+
+@pytest.mark.parametrize("kind", [row for row in KINDS if row.value is not None],
+                         ids=lambda row: row.name)
+def test_kube_objects_draw_every_modelled_kind(kind: Any) -> None:
+    found = find(strategies.kube_objects(), lambda obj: type(obj) is kind.value,
+                 settings=NO_SHRINKING)
+    assert found.kind == kind.name
+
+
+@settings(max_examples=50, database=None)
+@given(strategies.opaque_objects())
+def test_opaque_objects_are_of_kinds_kancat_carries_whole(obj: OpaqueObject) -> None:
+    row = kind_called(obj.kind)
+    assert row is not None and row.value is None
+    assert obj.api_version in row.api_versions
+
+
+@pytest.mark.parametrize("cls", REGISTERED, ids=lambda cls: cls.__name__)
+def test_from_type_draws_valid_values(cls: type) -> None:
+    """The entry point registered the registry's strategies: ``pip install -e .``
+    declares it."""
     @settings(max_examples=10, database=None)
-    @given(st.from_type(kind))
+    @given(st.from_type(cls))
     def check(value: Any) -> None:
-        assert type(value) is kind
+        assert type(value) is cls
 
     check()
+
+
+def test_from_type_leaves_unregistered_kancat_types_to_hypothesis() -> None:
+    from kancat.values import EmptyDir
+
+    assert EmptyDir not in registry()
+    assert isinstance(find(st.from_type(EmptyDir), lambda value: True), EmptyDir)
+
+
+# --- fixed choices come from the value layer's Literal aliases ---------------------------------
+
+def test_choices_read_the_literal_alias() -> None:
+    assert choices(Protocol) == typing.get_args(Protocol)
+    assert choices(Protocol | None) == typing.get_args(Protocol)
+    with pytest.raises(InvalidArgument):
+        choices(str)
+
+
+@settings(max_examples=100, database=None)
+@given(strategies.secrets())
+def test_secrets_hold_base64_data_and_the_keys_of_their_type(secret: Secret) -> None:
+    for value in secret.data.values():
+        base64.b64decode(value, validate=True)
+    keys = set(secret.data) | set(secret.string_data)
+    if secret.type == "kubernetes.io/tls":
+        assert {"tls.crt", "tls.key"} <= keys
+    if secret.type == "kubernetes.io/basic-auth":
+        assert keys & {"username", "password"}
+
+
+@pytest.mark.parametrize("kind", ["kubernetes.io/tls", "kubernetes.io/basic-auth",
+                                  "kubernetes.io/dockerconfigjson", "Opaque", None])
+def test_secrets_draw_built_in_types(kind: str | None) -> None:
+    def of_kind(secret: Secret) -> bool:
+        return secret.type == kind
+
+    assert find(strategies.secrets(), of_kind, settings=NO_SHRINKING).type == kind
 
 
 @settings(max_examples=20, database=None)
@@ -129,6 +235,18 @@ def test_import_kancat_does_not_import_hypothesis() -> None:
         import kancat.testing
         print(sorted(m for m in sys.modules if m.split(".")[0] == "hypothesis"))
     """) == "[]"
+
+
+def test_import_hypothesis_does_not_import_the_strategies() -> None:
+    assert _run("""
+        import sys
+        import hypothesis
+        import hypothesis.strategies as st
+        from kancat.values import Container
+        print("kancat.testing.strategies" in sys.modules)
+        st.from_type(Container).example()
+        print("kancat.testing.strategies" in sys.modules)
+    """).split() == ["False", "True"]
 
 
 def test_strategies_module_imports_hypothesis() -> None:

@@ -387,7 +387,7 @@ def pin_digests(digests: Mapping[str, str]) -> SlotMap:
     def pin(image: ImageRef) -> ImageRef:
         tagged = f"{image.name}:{image.tag}" if image.tag is not None else image.name
         key = tagged if tagged in table else image.name if image.name in table else None
-        seen = note(audit, lambda: (set(), set()))
+        seen: tuple[set[str], set[str]] | None = note(audit, lambda: (set(), set()))
         if seen is not None:
             seen[0].add(str(image))
             if key is not None:

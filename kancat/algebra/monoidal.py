@@ -86,15 +86,15 @@ import attrs
 from returns.result import Failure, Result, Success
 
 from kancat.algebra.functor import SlotMap, applying, fmap
-from kancat.algebra.policy import MeshPolicy, MTLSMode
 from kancat.algebra.natural import Transformation
+from kancat.algebra.policy import MeshPolicy, MTLSMode
+from kancat.core import rules as check
+from kancat.core.collect import Collect, check_types, to_tuple
+from kancat.core.diff import differences
+from kancat.core.frozen import EMPTY, FrozenMap
 from kancat.errors import FieldConflict, InvalidArgument, MeshConflict, Problem
 from kancat.values import Deployment, Service, StatefulSet
 from kancat.values.service import ServiceType
-from kancat.core import rules as check
-from kancat.core.diff import ABSENT, differences
-from kancat.core.collect import Collect, check_types, to_tuple
-from kancat.core.frozen import EMPTY, FrozenMap
 
 __all__ = [
     "ControlPlane",

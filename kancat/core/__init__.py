@@ -15,9 +15,9 @@ Nothing here imports PyYAML, the Kubernetes client or Hypothesis.
 """
 
 from kancat.core.collect import Collect, as_result, to_frozen, to_str_map, to_str_tuple, to_tuple
+from kancat.core.fields import WIRE, KubernetesVersion, Shape, Wire, carried, path_of, wire
 from kancat.core.frozen import EMPTY, FrozenJSON, FrozenMap, freeze, thaw
 from kancat.core.value import HOLE, Value, plan_of, provisional, rule, validate
-from kancat.core.fields import WIRE, KubernetesVersion, Shape, Wire, carried, path_of, wire
 
 __all__ = [
     "EMPTY",

@@ -90,15 +90,16 @@ class Wire:
     sensitive: bool = False
     since_what: str | None = None
     since_hint: str | None = None
+    dotted: str = attrs.field(init=False, eq=False, repr=False)
+    """The path as Kubernetes writes it: ``spec.replicas``."""
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "dotted", ".".join(self.path))
 
     @property
     def key(self) -> str:
         """The last element of the path (``""`` for an inline one-of or own-level map)."""
         return self.path[-1] if self.path else ""
-
-    @property
-    def dotted(self) -> str:
-        return ".".join(self.path)
 
 
 def _path(text: str) -> tuple[str, ...]:
@@ -151,7 +152,10 @@ def path_of(field: "attrs.Attribute[Any]", *more: "str | int | attrs.Attribute[A
     >>> path_of(attrs.fields(Spec).items, 2, attrs.fields(Item).name)
     'spec.items[2].metadata.name'
     """
-    path = wire_of(field).dotted
+    declared = field.metadata.get(WIRE)
+    path = declared.dotted if isinstance(declared, Wire) else wire_of(field).dotted
+    if not more:
+        return path
     for part in more:
         if isinstance(part, int):
             path = f"{path}[{part}]"

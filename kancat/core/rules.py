@@ -7,7 +7,7 @@ of ``k8s.io/apimachinery/pkg/util/validation``.
 
 import functools
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from kancat.core.frozen import FrozenMap
@@ -25,8 +25,6 @@ _IANA_SVC_NAME = re.compile(r"(?=[a-z0-9-]*[a-z])[a-z0-9]+(-[a-z0-9]+)*\Z")
 _ENV_VAR_NAME = re.compile(r"[ -<>-~]+\Z")  # printable ASCII but '=' (Kubernetes 1.32+)
 _C_IDENTIFIER_ENV_VAR_NAME = re.compile(r"[-._a-zA-Z][-._a-zA-Z0-9]*\Z")  # before 1.32
 _CONFIG_MAP_KEY = re.compile(r"[-._a-zA-Z0-9]+\Z")
-
-PROTOCOLS = ("TCP", "UDP", "SCTP")
 
 
 def _show(value: object) -> str:
@@ -200,13 +198,6 @@ def int_or_port_name(path: str, value: object) -> list[Problem]:
     return port_number(path, value)
 
 
-def protocol(path: str, value: object) -> list[Problem]:
-    if value not in PROTOCOLS:
-        return [Problem(path, f"protocol {_show(value)} is not supported",
-                        "use one of TCP, UDP, SCTP")]
-    return []
-
-
 def env_var_name(path: str, value: object) -> list[Problem]:
     """Kubernetes 1.32 (RelaxedEnvironmentVariableValidation, on by default) takes any
     printable ASCII but '='; :func:`portable_env_var_name` is the older, stricter rule."""
@@ -284,23 +275,10 @@ def string(path: str, value: object, *, what: str = "value", empty: bool = True)
     return []
 
 
-def optional_string(path: str, value: object, *, what: str = "value") -> list[Problem]:
-    return [] if value is None else string(path, value, what=what)
-
-
 def boolean(path: str, value: object, *, what: str = "value") -> list[Problem]:
     if value is not None and not isinstance(value, bool):
         return [Problem(path, f"{what} must be true or false, got {_show(value)}",
                         "write true or false without quotes")]
-    return []
-
-
-def one_of(path: str, value: object, allowed: Iterable[object], *,
-           what: str = "value") -> list[Problem]:
-    options = tuple(allowed)
-    if value not in options:
-        return [Problem(path, f"{what} {_show(value)} is not allowed",
-                        "use one of " + ", ".join(str(o) for o in options))]
     return []
 
 

@@ -17,6 +17,7 @@ data:
 """
 
 import json
+import operator
 import os
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -58,42 +59,60 @@ class _Dumper(_BaseDumper):  # type: ignore[misc]  # PyYAML's dumpers are untype
 
     Manifests are plain JSON-like trees (dict, list, str, int, bool, None, float), so
     the representer takes a direct path for those types and never looks for shared
-    objects (a manifest has no aliases); the YAML 1.1 tag of each scalar is resolved
-    once per distinct text. The output is byte-for-byte what PyYAML's SafeRepresenter
-    gives (``tests/test_interpret.py`` compares them).
+    objects (a manifest has no aliases). The libyaml serializer calls back into Python
+    for every node (its tag's resolution, and the path resolvers around it); those
+    callbacks are the cheapest that give the same answers: the YAML 1.1 tag of each
+    scalar resolved once per distinct text, the default tag for collections, and no
+    path resolvers (kancat registers none) — so the callbacks for them are C builtins
+    that do nothing. The output is byte-for-byte what PyYAML's SafeRepresenter gives
+    (``property_tests/test_yaml_emitter.py`` compares them).
     """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.resolve = _resolve
+        self.descend_resolver = operator.is_  # (parent, index) -> ignored: no path resolvers
+        self.ascend_resolver = tuple  # () -> ignored
 
     def ignore_aliases(self, data: Any) -> bool:
         return True
 
     def represent_data(self, data: Any) -> Any:
         kind = type(data)
-        if kind is str:
-            return yaml.ScalarNode(_STR, data, style="|" if "\n" in data else None)
         if kind is dict:
-            pairs = [(self.represent_data(k), self.represent_data(v)) for k, v in data.items()]
-            return yaml.MappingNode(_MAP, pairs, flow_style=self.default_flow_style)
+            represent = self.represent_data
+            return _MAPPING(_MAP, [(_SCALAR(_STR, key) if type(key) is str and "\n" not in key
+                                    else represent(key), represent(value))
+                                   for key, value in data.items()], flow_style=False)
+        if kind is str:
+            return _SCALAR(_STR, data, style="|" if "\n" in data else None)
         if kind is list:
-            items = [self.represent_data(item) for item in data]
-            return yaml.SequenceNode(_SEQ, items, flow_style=self.default_flow_style)
+            represent = self.represent_data
+            return _SEQUENCE(_SEQ, [represent(item) for item in data], flow_style=False)
         if kind is int:
-            return yaml.ScalarNode(_INT, str(data))
+            return _SCALAR(_INT, str(data))
         if kind is bool:
-            return yaml.ScalarNode(_BOOL, "true" if data else "false")
+            return _SCALAR(_BOOL, "true" if data else "false")
         if data is None:
-            return yaml.ScalarNode(_NULL, "null")
+            return _SCALAR(_NULL, "null")
         return super().represent_data(data)
 
-    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-        if kind is not yaml.ScalarNode:
-            return super().resolve(kind, value, implicit)
-        key = (value, implicit)
-        tag = _RESOLVED.get(key)
-        if tag is None:
-            tag = super().resolve(kind, value, implicit)
-            if len(_RESOLVED) < 65536:  # the tag depends only on the text: safe to keep
-                _RESOLVED[key] = tag
-        return tag
+
+_SCALAR, _MAPPING, _SEQUENCE = yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode
+_RESOLVER = yaml.resolver.Resolver()
+
+
+def _resolve(kind: Any, value: Any, implicit: Any) -> Any:
+    """The tag the serializer compares a node's with, to leave it implicit."""
+    if kind is not _SCALAR:
+        return _MAP if kind is _MAPPING else _SEQ
+    key = (value, implicit)
+    tag = _RESOLVED.get(key)
+    if tag is None:
+        tag = _RESOLVER.resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+        if len(_RESOLVED) < 65536:  # the tag depends only on the text: safe to keep
+            _RESOLVED[key] = tag
+    return tag
 
 
 @runtime_checkable

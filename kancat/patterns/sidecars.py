@@ -87,6 +87,9 @@ import attrs
 
 from kancat.algebra.functor import SlotMap
 from kancat.algebra.natural import Transformation
+from kancat.core import rules as check
+from kancat.core.collect import Collect, check_types, to_str_map, to_tuple
+from kancat.core.frozen import EMPTY, FrozenMap
 from kancat.errors import InvalidArgument, InvalidValue, Problem
 from kancat.values import (
     ConfigMap,
@@ -103,9 +106,6 @@ from kancat.values import (
     Volume,
     VolumeMount,
 )
-from kancat.core import rules as check
-from kancat.core.collect import Collect, check_types, to_str_map, to_tuple
-from kancat.core.frozen import EMPTY, FrozenMap
 from kancat.values.meta import ENVOY_APP_PORT, SIDECAR_STATUS
 
 __all__ = [

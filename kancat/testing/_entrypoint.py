@@ -6,9 +6,15 @@ declared in ``pyproject.toml``::
     [project.entry-points.hypothesis]
     _ = "kancat.testing._entrypoint:_register"
 
-Registration is lazy: each type maps to ``st.deferred(...)``, so
-:mod:`kancat.testing.strategies` is imported only when a value is first drawn, and
-importing Hypothesis stays cheap.
+There is no list of types here: the strategies say which class each one draws
+(``@draws(Deployment)`` in :mod:`kancat.testing.strategies`), and that registry is
+the only one. Registration is lazy, so importing Hypothesis stays cheap: it imports
+the value modules (:mod:`kancat.values`, :mod:`kancat.algebra`,
+:mod:`kancat.patterns`), not the strategies, and registers a resolver for each public
+class defined there. When Hypothesis first resolves one of them (``st.from_type``),
+the resolver imports :mod:`kancat.testing.strategies` and returns the registered
+strategy — or ``NotImplemented`` for a class no strategy draws, which Hypothesis
+then resolves as if nothing were registered.
 
 >>> import hypothesis.strategies as st
 >>> from kancat.values import Container
@@ -20,68 +26,46 @@ importing Hypothesis stays cheap.
 >>> test()
 """
 
+import functools
 import importlib
+import pkgutil
+from collections.abc import Iterator
 from typing import Any
 
 __all__: list[str] = []
 
-# kancat type name -> the strategy function of kancat.testing.strategies drawing it.
-_STRATEGIES = {
-    "ConfigMap": "configmaps",
-    "Container": "containers",
-    "ContainerPort": "container_ports",
-    "Deployment": "deployments",
-    "EnvVar": "env_vars",
-    "ImageRef": "image_refs",
-    "LabelSelector": "label_selectors",
-    "Namespace": "namespaces",
-    "NetworkPolicy": "network_policies",
-    "OpaqueObject": "opaque_objects",
-    "PersistentVolumeClaimTemplate": "persistent_volume_claim_templates",
-    "PodDisruptionBudget": "pod_disruption_budgets",
-    "PodSecurityContext": "pod_security_contexts",
-    "PodTemplate": "pod_templates",
-    "Probe": "probes",
-    "Quantity": "quantities",
-    "Resources": "resources",
-    "SecurityContext": "security_contexts",
-    "Service": "services",
-    "StatefulSet": "statefulsets",
-    "Volume": "volumes",
-    "VolumeMount": "volume_mounts",
-}
+_VALUE_PACKAGES = ("kancat.values", "kancat.algebra", "kancat.patterns")
+"""The packages whose modules define the types kancat's strategies may draw."""
 
 
-def _lazy(function: str) -> Any:
-    """A strategy that imports :mod:`kancat.testing.strategies` only when first used."""
-    import hypothesis.strategies as st
+def _value_types() -> Iterator[type]:
+    """Every public attrs class defined in a public module of :data:`_VALUE_PACKAGES`."""
+    import attrs
 
-    def build() -> Any:
-        strategies = importlib.import_module("kancat.testing.strategies")
-        return getattr(strategies, function)()
+    for name in _VALUE_PACKAGES:
+        package = importlib.import_module(name)
+        for info in pkgutil.iter_modules(package.__path__, f"{name}."):
+            if info.name.rpartition(".")[2].startswith("_"):
+                continue
+            module = importlib.import_module(info.name)
+            for attribute, item in vars(module).items():
+                if (isinstance(item, type) and attrs.has(item) and not attribute.startswith("_")
+                        and item.__module__ == module.__name__):
+                    yield item
 
-    return st.deferred(build)
 
+def _resolve(cls: type, requested: type) -> Any:
+    """The registered strategy drawing ``cls`` (Hypothesis passes the type it resolves,
+    which is a base class of ``cls`` when it resolves a union of subclasses)."""
+    from kancat.testing.strategies._draw import strategy_for
 
-# Types of the algebra and the patterns, by module.
-_MORE_STRATEGIES = {
-    ("kancat.algebra.functor", "SlotMap"): "slot_maps",
-    ("kancat.algebra.lattice", "MeshPolicy"): "policies",
-    ("kancat.algebra.lattice", "ResourceTotals"): "resource_totals",
-    ("kancat.algebra.monoidal", "Mesh"): "meshes",
-    ("kancat.algebra.monoidal", "MeshService"): "mesh_services",
-    ("kancat.patterns.sidecars", "SidecarSpec"): "sidecar_specs",
-}
+    strategy = strategy_for(cls)
+    return NotImplemented if strategy is None else strategy
 
 
 def _register() -> None:
-    """Register a strategy for each main kancat value type (called by Hypothesis)."""
+    """Register a lazy resolver for each kancat value type (called by Hypothesis)."""
     import hypothesis.strategies as st
 
-    from kancat import values
-
-    for type_name, function in _STRATEGIES.items():
-        st.register_type_strategy(getattr(values, type_name), _lazy(function))
-    for (module, type_name), function in _MORE_STRATEGIES.items():
-        st.register_type_strategy(getattr(importlib.import_module(module), type_name),
-                                  _lazy(function))
+    for cls in _value_types():
+        st.register_type_strategy(cls, functools.partial(_resolve, cls))

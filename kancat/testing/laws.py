@@ -40,19 +40,18 @@ import kancat.testing._hypothesis  # noqa: F401  (first: names the extra if miss
 from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
-from returns.result import Success
 
 from kancat.algebra.functor import SlotMap
+from kancat.algebra.natural import TRANSFORMATION_LAWS, Transformation
 from kancat.algebra.theories import (
-    Same,
     COMMUTATIVE_MONOID_LAWS,
     DIFFERENCE_LAWS,
     JOIN_SEMILATTICE_LAWS,
     Law,
     MonoidOps,
+    Same,
     SemilatticeOps,
 )
-from kancat.algebra.natural import TRANSFORMATION_LAWS, Transformation
 from kancat.core.diff import differences
 from kancat.errors import InvalidArgument
 
@@ -206,13 +205,26 @@ def _law_test(law: Law[Any], ops: Any, *drawn: SearchStrategy[Any],
     """A test drawing ``law.takes`` (or three values when ``drawn`` is one strategy)."""
     arguments = drawn * 3 if len(drawn) == 1 and law.takes == ("value",) * 3 else drawn
 
-    @given(*arguments)
-    def test(*values: Any) -> None:
+    def check(values: tuple[Any, ...]) -> None:
         a, b, c = (*values, None, None, None)[:3]
         outcome = law.holds(ops, a, b, c)
-        if not outcome:
+        if not outcome:  # raised, not asserted: pytest would rewrite (and indent) the text
             raise AssertionError(_failure(law, dict(zip(law.takes, values, strict=False)),
                                           outcome))
+
+    # @given takes no *args: one test function per arity.
+    if len(arguments) == 1:
+        @given(arguments[0])
+        def test(a: Any) -> None:
+            check((a,))
+    elif len(arguments) == 2:
+        @given(arguments[0], arguments[1])
+        def test(a: Any, b: Any) -> None:
+            check((a, b))
+    else:
+        @given(*arguments)
+        def test(a: Any, b: Any, c: Any) -> None:
+            check((a, b, c))
 
     return use_settings(test) if use_settings is not None else test
 

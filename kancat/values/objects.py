@@ -29,6 +29,7 @@ from kancat.values.container import Protocol
 from kancat.values.meta import KubeObjectBase, LabelSelector, ObjectMeta
 
 __all__ = [
+    "SECRET_TYPE_KEYS",
     "ConfigMap",
     "IPBlock",
     "Namespace",
@@ -156,13 +157,15 @@ def _hidden(table: Mapping[str, Any]) -> str:
     return f"<{len(table)} key{'s' if len(table) != 1 else ''}: {keys}>"
 
 
-_SECRET_KEYS: dict[str, tuple[str, ...]] = {
+SECRET_TYPE_KEYS: dict[str, tuple[str, ...]] = {
     "kubernetes.io/tls": ("tls.crt", "tls.key"),
     "kubernetes.io/dockerconfigjson": (".dockerconfigjson",),
     "kubernetes.io/dockercfg": (".dockercfg",),
     "kubernetes.io/ssh-auth": ("ssh-privatekey",),
 }
-"""The keys the API server requires of a Secret of each built-in type."""
+"""The keys the API server requires of a Secret of each built-in type (a basic-auth
+Secret needs ``username`` or ``password``; a service-account token the annotation
+``kubernetes.io/service-account.name``)."""
 
 
 @attrs.frozen
@@ -205,13 +208,37 @@ class Secret(KubeObjectBase):
                                      "Secret.of, which encodes"))
         size += sum(len(k) + len(v.encode()) for k, v in self.string_data.items())
         found += _size_problem(path_of(at.data), size, "Secret")
-        required = _SECRET_KEYS.get(self.type or "")
         given = set(self.data) | set(self.string_data)
-        for key in required or ():
+        for key in SECRET_TYPE_KEYS.get(self.type or "", ()):
             if key not in given:
                 found.append(Problem(path_of(at.data), f"a {self.type} Secret needs the key "
                                                        f"{key!r}", f"add {key} to data"))
+        if self.type == "kubernetes.io/basic-auth" and not given & {"username", "password"}:
+            found.append(Problem(path_of(at.data), "a kubernetes.io/basic-auth Secret needs "
+                                                   "username or password",
+                                 "add username, password or both to data"))
+        if self.type == "kubernetes.io/service-account-token" and \
+                not self.metadata.annotations.get("kubernetes.io/service-account.name"):
+            found.append(Problem("metadata.annotations", "a service-account token Secret names "
+                                 "its service account",
+                                 "add the annotation kubernetes.io/service-account.name"))
+        for key in (".dockerconfigjson", ".dockercfg"):
+            if self.type is not None and self.type.endswith(key[1:]):
+                text = self._text(key)
+                if text is not None and not _is_json_object(text):
+                    found.append(Problem(path_of(at.data) + f"[{key!r}]",
+                                         f"{key} is not a JSON object",
+                                         "give the registry credentials as JSON"))
         return found
+
+    def _text(self, key: str) -> str | None:
+        """The plain text of ``key`` (from string_data, else decoded from data)."""
+        if key in self.string_data:
+            return self.string_data[key]
+        try:
+            return base64.b64decode(self.data[key], validate=True).decode()
+        except (KeyError, binascii.Error, ValueError):
+            return None
 
     @classmethod
     def of(cls, name: str, data: Mapping[str, str | bytes] | None = None, *,
@@ -230,6 +257,15 @@ class Secret(KubeObjectBase):
         return finish(collect, cls,
                       metadata=_metadata(collect, cls, name, namespace, labels, annotations),
                       type=type, data=encoded, string_data=string_data, immutable=immutable)
+
+
+def _is_json_object(text: str) -> bool:
+    import json
+
+    try:
+        return isinstance(json.loads(text), dict)
+    except ValueError:
+        return False
 
 
 _PERCENT = re.compile(r"[0-9]+%\Z")

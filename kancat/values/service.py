@@ -48,8 +48,9 @@ class ServicePort(Value):
     protocol: Protocol = attrs.field(default="TCP", kw_only=True, metadata=wire("protocol"))
     node_port: int | None = attrs.field(default=None, kw_only=True, metadata=wire(
         "nodePort", check=partial(rules.port_number, what="nodePort")))
-    app_protocol: str | None = attrs.field(default=None, kw_only=True,
-                                           metadata=wire("appProtocol"))
+    app_protocol: str | None = attrs.field(default=None, kw_only=True, metadata=wire(
+        "appProtocol", check=lambda path, value: rules.qualified_name(path, value,
+                                                                      what="appProtocol")))
 
 
 @attrs.frozen
@@ -67,6 +68,8 @@ class Service(KubeObjectBase):
                                            metadata=wire("spec.selector", check=rules.labels))
     ports: tuple[ServicePort, ...] = attrs.field(default=(), converter=to_tuple, kw_only=True,
                                                  metadata=wire("spec.ports"))
+    external_name: str | None = attrs.field(default=None, kw_only=True, metadata=wire(
+        "spec.externalName", check=partial(rules.dns_subdomain, what="externalName")))
     spec_extra: FrozenMap[Any] = attrs.field(default=EMPTY, converter=to_frozen, kw_only=True,
                                              metadata=carried("spec"))
     extra: FrozenMap[Any] = attrs.field(default=EMPTY, converter=to_frozen, kw_only=True,
@@ -102,6 +105,11 @@ class Service(KubeObjectBase):
                                          f"nodePort needs type NodePort or LoadBalancer, "
                                          f"not {self.type or 'ClusterIP'}",
                                          "set spec.type or remove nodePort"))
+        if self.type == "ExternalName" and self.external_name is None:
+            found.append(Problem(path_of(at.external_name),
+                                 "an ExternalName Service needs externalName",
+                                 "give the DNS name the Service stands for, e.g. "
+                                 "db.example.com"))
         if self.is_headless and self.type not in (None, "ClusterIP"):
             found.append(Problem(path_of(at.cluster_ip),
                                  f"a {self.type} Service cannot be headless",

@@ -1,0 +1,129 @@
+"""Hypothesis strategies for kancat values, for property tests in your own suite.
+
+Every strategy draws values that satisfy *all* of kancat's rules (so building them
+never raises) and whose manifests pass the strict Kubernetes 1.32 schemas: names
+are DNS labels, selectors match their pod labels, mounts name declared volumes,
+probes name declared ports, requests never exceed limits, Secrets hold the keys
+their type requires. Optional fields and the carried (unmodelled) fields of the
+``extra`` maps are drawn too, always with fields Kubernetes knows (``strategy``,
+``dnsPolicy``, ``lifecycle``, the ``creationTimestamp: null`` and ``status: {}`` that
+``kubectl create --dry-run -o yaml`` writes, ...), so the round trip of carried data is
+exercised. Fixed choices (protocols, pull policies, Service types, ...) come from the
+``Literal`` aliases of the value classes.
+
+Generated objects are kept small (a few containers, ports, volumes) so that
+hundreds of examples run in seconds.
+
+>>> from hypothesis import given, settings
+>>> from kancat import to_manifests
+>>> @settings(max_examples=5)
+... @given(deployments())
+... def test_selector_matches_pods(web):
+...     assert web.selector.matches(web.template.labels)
+...     assert to_manifests(web)[0]["kind"] == "Deployment"
+>>> test_selector_matches_pods()
+
+Options are keyword-only; a wrong option raises
+:class:`~kancat.errors.InvalidArgument` naming it:
+
+>>> quantities(kind="gpu")
+Traceback (most recent call last):
+...
+kancat.errors.InvalidArgument: quantities(kind='gpu'): kind must be one of 'cpu', 'memory', 'storage'; pass e.g. kind='cpu'
+
+The strategies live in one module per part of the value layer — :mod:`.names`,
+:mod:`.scalars` (images, quantities), :mod:`.containers`, :mod:`.volumes`,
+:mod:`.pods`, :mod:`.workloads`, :mod:`.objects` and :mod:`.algebra` — and are all
+importable from here. The strategy drawing each value class is registered with it,
+and that one registry gives ``st.from_type(Deployment)`` (through kancat's Hypothesis
+plugin) and :func:`kube_objects` (every kind of :data:`kancat.values.kinds.KINDS`).
+
+``import kancat`` never imports Hypothesis; this package does, and needs it
+installed (``pip install 'kancat[testing]'``).
+"""
+
+import kancat.testing._hypothesis  # noqa: F401  (first: names the extra if missing)
+
+# isort: split
+from kancat.testing.strategies.algebra import (
+    mesh_services,
+    meshes,
+    mount_preserving_slot_maps,
+    policies,
+    resource_totals,
+    sidecar_specs,
+    slot_maps,
+)
+from kancat.testing.strategies.containers import (
+    container_ports,
+    containers,
+    env_vars,
+    probes,
+    resources,
+    security_contexts,
+    volume_mounts,
+)
+from kancat.testing.strategies.names import (
+    annotation_maps,
+    dns_labels,
+    dns_subdomains,
+    label_maps,
+    port_names,
+)
+from kancat.testing.strategies.objects import (
+    configmaps,
+    kube_objects,
+    namespaces,
+    network_policies,
+    opaque_objects,
+    pod_disruption_budgets,
+    secrets,
+    services,
+)
+from kancat.testing.strategies.pods import label_selectors, pod_security_contexts, pod_templates
+from kancat.testing.strategies.scalars import image_refs, quantities
+from kancat.testing.strategies.volumes import volumes
+from kancat.testing.strategies.workloads import (
+    deployments,
+    persistent_volume_claim_templates,
+    statefulsets,
+)
+
+__all__ = [
+    "annotation_maps",
+    "configmaps",
+    "container_ports",
+    "containers",
+    "deployments",
+    "dns_labels",
+    "dns_subdomains",
+    "env_vars",
+    "image_refs",
+    "kube_objects",
+    "label_maps",
+    "label_selectors",
+    "mesh_services",
+    "meshes",
+    "mount_preserving_slot_maps",
+    "namespaces",
+    "network_policies",
+    "opaque_objects",
+    "persistent_volume_claim_templates",
+    "pod_disruption_budgets",
+    "pod_security_contexts",
+    "pod_templates",
+    "policies",
+    "port_names",
+    "probes",
+    "quantities",
+    "resource_totals",
+    "resources",
+    "secrets",
+    "security_contexts",
+    "services",
+    "sidecar_specs",
+    "slot_maps",
+    "statefulsets",
+    "volume_mounts",
+    "volumes",
+]
