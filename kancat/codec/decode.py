@@ -41,6 +41,9 @@ from kancat.values.objects import OpaqueObject
 __all__ = ["decode_object", "decode_value"]
 
 _MAPPINGS: Final = (dict, Mapping)
+_AS_GIVEN: Final = frozenset({"scalar", "text", "json", "map"})
+"""Shapes whose raw value goes to the constructor as it is (its converters and checks
+take it from there)."""
 
 
 def decode_object(document: Any) -> tuple[Any, list[Problem]]:
@@ -104,9 +107,9 @@ def decode_value(cls: type, data: Mapping[str, Any], path: str, *,
     walk = _Walk(cls, path)
     walk.level(plan.root, data, path, (), top)
     values = walk.values
-    for field in plan.fields:
-        if field.name not in values and field.required:
-            values[field.name] = None
+    for name in plan.required:
+        if name not in values:
+            values[name] = None
     for name, carried in walk.carried.items():
         values[name] = freeze(carried)
     value: Any
@@ -136,12 +139,13 @@ class _Walk:
         leftovers: dict[str, Any] = {}
         variants: dict[str, list[str]] = {}
         for key, raw in data.items():
-            where = join_path(path, key) if isinstance(key, str) else path
             field = level.fields.get(key)
-            if field is not None:
+            if field is not None:  # most keys: a scalar field, its value as given
                 if raw is not None:
-                    self.values[field.name] = self.field(field.shape, raw, where)
+                    self.values[field.name] = raw if field.shape.kind in _AS_GIVEN else \
+                        self.field(field.shape, raw, join_path(path, key))
                 continue
+            where = join_path(path, key) if isinstance(key, str) else path
             sub = level.levels.get(key)
             if sub is not None:
                 if raw is None:

@@ -71,6 +71,8 @@ class Plan:
     rules: tuple[Callable[[Any], list[Problem]], ...]
     root: Level
     by_name: dict[str, FieldPlan] = attrs.field(eq=False, repr=False)
+    required: tuple[str, ...] = attrs.field(eq=False, repr=False)
+    """The fields without a default."""
 
 
 _PLANS: dict[type, Plan] = {}
@@ -114,7 +116,7 @@ def _build_plan(cls: type) -> Plan:
             if getattr(attribute, "__kancat_rule__", False) and attribute not in rules:
                 rules.append(attribute)
     return Plan(cls, tuple(fields), tuple(rules), _levels(cls, fields),
-                {f.name: f for f in fields})
+                {f.name: f for f in fields}, tuple(f.name for f in fields if f.required))
 
 
 def _levels(cls: type, fields: list[FieldPlan]) -> Level:

@@ -27,7 +27,6 @@ object is expected) is skipped here; the values' own checks report shapes.
 
 import difflib
 import functools
-import importlib.resources
 import json
 import math
 from collections.abc import Iterable, Mapping
@@ -97,6 +96,8 @@ class _Table:
 
 @functools.cache
 def _table() -> _Table:
+    import importlib.resources  # only when a table is first needed: it imports much
+
     text = importlib.resources.files("kancat").joinpath("_schemas", _RESOURCE).read_bytes()
     return _Table(json.loads(text))
 

@@ -22,12 +22,14 @@ import os
 import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, Protocol, TypeAlias, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, runtime_checkable
 
 import yaml
-from returns.result import Failure, Result, Success
 
 from kancat.codec.encode import check_emittable, to_manifest
+
+if TYPE_CHECKING:  # returns loads only where a Result is made: to_yaml does not need it
+    from returns.result import Result
 from kancat.errors import InvalidArgument, InvalidValue, Problem
 from kancat.values import KubeObject, KubeObjectBase, OpaqueObject
 from kancat.values.kinds import DEFAULT_VERSION, KubernetesVersion, parse_version
@@ -184,8 +186,10 @@ def to_json(target: Emittable, *,
 
 def render(target: Emittable, *, format: str = "yaml",
            kubernetes_version: str | KubernetesVersion = DEFAULT_VERSION
-           ) -> Result[str, InvalidValue]:
+           ) -> "Result[str, InvalidValue]":
     """:func:`to_yaml` or :func:`to_json` as a ``Result``: nothing half-rendered on failure."""
+    from returns.result import Failure, Success
+
     if format not in ("yaml", "json"):
         raise InvalidArgument(f"format {format!r} is not supported; use 'yaml' or 'json'")
     try:
@@ -196,10 +200,12 @@ def render(target: Emittable, *, format: str = "yaml",
 
 
 def _file_names(manifests: Sequence[dict[str, Any]],
-                suffix: str) -> Result[list[str], InvalidValue]:
+                suffix: str) -> "Result[list[str], InvalidValue]":
     """``[namespace.]kind-name.SUFFIX`` per object; one object given twice (the same
     kind, namespace and name) is a problem naming both, since one file cannot hold two
     objects and kustomize refuses two with one identity."""
+    from returns.result import Failure, Success
+
     names: list[str] = []
     first: dict[str, int] = {}
     problems: list[Problem] = []
@@ -227,13 +233,15 @@ def _file_names(manifests: Sequence[dict[str, Any]],
 def write_directory(target: Emittable, directory: str | os.PathLike[str], *,
                     format: str = "yaml",
                     kubernetes_version: str | KubernetesVersion = DEFAULT_VERSION
-                    ) -> Result[list[Path], InvalidValue]:
+                    ) -> "Result[list[Path], InvalidValue]":
     """One file per object plus a ``kustomization.yaml`` listing them (for
     ``kubectl kustomize DIR``). Everything is rendered before anything is written, and
     each file is written whole (temporary file, then rename), so a failure leaves no
     half-written output. Writing again into the same directory removes the files the
     previous ``kustomization.yaml`` listed that are no longer emitted (files it did not
     list are left alone)."""
+    from returns.result import Failure, Success
+
     if format not in ("yaml", "json"):
         raise InvalidArgument(f"format {format!r} is not supported; use 'yaml' or 'json'")
     try:

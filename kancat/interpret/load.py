@@ -25,6 +25,7 @@ such as ``replicaz``) are problems, because the API server rejects them.
 1 Deployment/web spec.template.spec.containers[0].ports[0].containerPort: containerPort 70000 is out of range (use a number from 1 to 65535)
 """
 
+import operator
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -50,7 +51,29 @@ except AttributeError:  # PyYAML built without libyaml
 class _Loader(_BaseLoader):  # type: ignore[misc]  # PyYAML's loaders are untyped
     """YAML 1.1 as the API server reads it: timestamps stay strings (as in JSON), and a
     key given twice in one mapping is an error (the API server's strict decoding
-    rejects it; PyYAML alone would silently keep the last value)."""
+    rejects it; PyYAML alone would silently keep the last value).
+
+    The libyaml parser calls back into Python for every node: the implicit tag of each
+    scalar is resolved once per distinct text, and the path resolvers (kancat
+    registers none) are C builtins that do nothing.
+    """
+
+    def __init__(self, stream: Any) -> None:
+        super().__init__(stream)
+        self.resolve = self._resolve
+        self.descend_resolver = operator.is_  # (parent, index) -> ignored
+        self.ascend_resolver = tuple  # () -> ignored
+
+    def _resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is not yaml.ScalarNode:
+            return super().resolve(kind, value, implicit)
+        key = (value, implicit)
+        tag = _SCALAR_TAGS.get(key)
+        if tag is None:
+            tag = super().resolve(kind, value, implicit)
+            if len(_SCALAR_TAGS) < 65536:  # the tag depends only on the text: safe to keep
+                _SCALAR_TAGS[key] = tag
+        return tag
 
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
         seen: set[str] = set()
@@ -63,6 +86,8 @@ class _Loader(_BaseLoader):  # type: ignore[misc]  # PyYAML's loaders are untype
                 seen.add(key_node.value)
         return super().construct_mapping(node, deep)
 
+
+_SCALAR_TAGS: dict[tuple[str, Any], str] = {}
 
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
