@@ -323,7 +323,9 @@ def _cidr(path: str, value: object) -> list[Problem]:
     import ipaddress  # only when a policy has ipBlocks
 
     try:
-        ipaddress.ip_network(value, strict=False)  # type: ignore[arg-type]
+        if not isinstance(value, str):
+            raise TypeError(value)
+        ipaddress.ip_network(value, strict=False)
     except (ValueError, TypeError):
         return [Problem(path, f"{value!r} is not a CIDR",
                         "write an address with a prefix, e.g. 10.0.0.0/8")]
