@@ -62,10 +62,9 @@ import attrs
 
 from kancat.algebra.functor import Functorial, SlotMap, fmap
 from kancat.algebra.theories import Law, Same, same
-from kancat.core.fields import path_of
 from kancat.errors import InvalidArgument, InvalidValue
 from kancat.values import Container, KubeObjectBase, OpaqueObject, PodTemplate
-from kancat.values.kinds import kind_of, pod_of, with_pod
+from kancat.values.kinds import pod_of, pod_path, with_pod
 
 __all__ = ["TRANSFORMATION_LAWS", "PodArrow", "Transformable", "Transformation"]
 
@@ -229,22 +228,13 @@ def _on_object(t: Transformation, value: _T) -> _T:
     try:
         new = t.on_pod(pod)
     except InvalidValue as error:  # paths relative to the pod template
-        raise _located(error, _pod_path(value), where) from None
+        raise _located(error, pod_path(value), where) from None
     if new is pod:
         return value
     try:
         return with_pod(value, new)
     except InvalidValue as error:  # the object's own rules: paths already in it
         raise _located(error, "", where) from None
-
-
-def _pod_path(value: Any) -> str:
-    """The field path of an object's pod template (``spec.template`` for a workload)."""
-    parts = []
-    for attribute in kind_of(type(value)).pods or ():
-        parts.append(path_of(getattr(attrs.fields(type(value)), attribute)))
-        value = getattr(value, attribute)
-    return ".".join(parts)
 
 
 def _located(error: InvalidValue, prefix: str, where: str) -> InvalidValue:

@@ -35,13 +35,14 @@ from typing import Any, Literal, TypeAlias
 import attrs
 
 from kancat.core.fields import path_of
-from kancat.errors import Problem
+from kancat.errors import Problem, join_path
 from kancat.values import (
     ConfigMap,
     ConfigMapKeyRef,
     ConfigMapProjection,
     ConfigMapVolume,
     Container,
+    EnvVar,
     KubeObject,
     PersistentVolumeClaimVolume,
     PodTemplate,
@@ -51,7 +52,7 @@ from kancat.values import (
     SecretVolume,
     Service,
 )
-from kancat.values.kinds import kind_called, kind_of, pod_of
+from kancat.values.kinds import kind_called, pod_of, pod_path
 from kancat.values.meta import ENVOY_APP_PORT, PROVIDED
 
 __all__ = ["Finding", "Severity", "check_objects", "identity"]
@@ -147,15 +148,15 @@ def _object_warnings(value: Any, present: set[str], templates: list[tuple[Any, P
                      objects: Sequence[KubeObject]) -> Iterator[_Warning]:
     pod = pod_of(value)
     if pod is not None:
-        where = _pod_path(value)
+        where = pod_path(value)
         namespace = value.namespace
         for path, kind, name in _references(pod):
             wanted = f"{kind}/{namespace}/{name}" if namespace else f"{kind}/{name}"
             if wanted not in present and not (kind == "ServiceAccount" and name == "default"):
-                yield (f"{where}.{path}", f"{kind} {name!r} is not among these objects",
+                yield (join_path(where, path), f"{kind} {name!r} is not among these objects",
                        f"add the {kind}, or declare it provided elsewhere (annotation "
                        f"{PROVIDED}: {kind}/{name})")
-        yield from ((f"{where}.{path}", message, hint) for path, message, hint in
+        yield from ((join_path(where, path), message, hint) for path, message, hint in
                     _pod_warnings(pod, objects, namespace))
     if isinstance(value, Service) and value.selector:
         selected = any(dict(pod.labels).items() >= dict(value.selector).items()
@@ -167,14 +168,6 @@ def _object_warnings(value: Any, present: set[str], templates: list[tuple[Any, P
                               "other tooling runs, this warning is expected)")
 
 
-def _pod_path(value: Any) -> str:
-    parts = []
-    for attribute in kind_of(type(value)).pods or ():
-        parts.append(path_of(getattr(attrs.fields(type(value)), attribute)))
-        value = getattr(value, attribute)
-    return ".".join(parts)
-
-
 def _references(pod: PodTemplate) -> Iterator[tuple[str, str, str]]:
     """``(path in the pod template, kind, name)`` of every object the pod refers to."""
     at = attrs.fields(PodTemplate)
@@ -182,43 +175,50 @@ def _references(pod: PodTemplate) -> Iterator[tuple[str, str, str]]:
         yield path_of(at.service_account_name), "ServiceAccount", pod.service_account_name
     for index, secret in enumerate(pod.spec_extra.get("imagePullSecrets") or ()):
         if isinstance(secret, Mapping) and isinstance(secret.get("name"), str):
-            yield f"spec.imagePullSecrets[{index}].name", "Secret", secret["name"]
+            yield (path_of(at.spec_extra, "imagePullSecrets", index, "name"), "Secret",
+                   secret["name"])
     for index, volume in enumerate(pod.volumes):
-        where = path_of(at.volumes, index)
         source = volume.source
-        if isinstance(source, ConfigMapVolume) and not source.optional:
-            yield f"{where}.configMap.name", "ConfigMap", source.name
-        elif isinstance(source, SecretVolume) and not source.optional:
-            yield f"{where}.secret.secretName", "Secret", source.secret_name
-        elif isinstance(source, PersistentVolumeClaimVolume):
-            yield f"{where}.persistentVolumeClaim.claimName", "PersistentVolumeClaim", \
-                source.claim_name
+        if isinstance(source, ConfigMapVolume | SecretVolume | PersistentVolumeClaimVolume):
+            attribute, kind = {ConfigMapVolume: ("name", "ConfigMap"),
+                           SecretVolume: ("secret_name", "Secret"),
+                           PersistentVolumeClaimVolume: ("claim_name",
+                                                         "PersistentVolumeClaim")}[type(source)]
+            if not getattr(source, "optional", False):
+                yield (path_of(at.volumes, index, str(source.wire_key),
+                               getattr(attrs.fields(type(source)), attribute)),
+                       kind, getattr(source, attribute))
         elif isinstance(source, ProjectedVolume):
             for number, projection in enumerate(source.sources):
                 if isinstance(projection, ConfigMapProjection | SecretProjection) and \
                         not projection.optional:
                     kind = "ConfigMap" if isinstance(projection, ConfigMapProjection) else "Secret"
-                    yield (f"{where}.projected.sources[{number}].{projection.wire_key}.name",
-                           kind, projection.name)
+                    yield (path_of(at.volumes, index, str(source.wire_key),
+                                   attrs.fields(ProjectedVolume).sources, number,
+                                   str(projection.wire_key),
+                                   attrs.fields(type(projection)).name), kind, projection.name)
     for field, group in ((at.init_containers, pod.init_containers),
                          (at.containers, pod.containers)):
         for index, container in enumerate(group):
             for path, kind, name in _container_references(container):
-                yield f"{path_of(field, index)}.{path}", kind, name
+                yield join_path(path_of(field, index), path), kind, name
 
 
 def _container_references(container: Container) -> Iterator[tuple[str, str, str]]:
+    of = attrs.fields(Container)
     for index, var in enumerate(container.env):
         source = var.value_from
         if isinstance(source, SecretKeyRef | ConfigMapKeyRef) and not source.optional:
             kind = "Secret" if isinstance(source, SecretKeyRef) else "ConfigMap"
-            yield f"env[{index}].valueFrom.{source.wire_key}.name", kind, source.name
+            yield (path_of(of.env, index, attrs.fields(EnvVar).value_from,
+                           str(source.wire_key), attrs.fields(type(source)).name),
+                   kind, source.name)
     for index, item in enumerate(container.extra.get("envFrom") or ()):
         for key, kind in (("configMapRef", "ConfigMap"), ("secretRef", "Secret")):
             ref = item.get(key) if isinstance(item, Mapping) else None
             if isinstance(ref, Mapping) and isinstance(ref.get("name"), str) and \
                     not ref.get("optional"):
-                yield f"envFrom[{index}].{key}.name", kind, ref["name"]
+                yield path_of(of.extra, "envFrom", index, key, "name"), kind, ref["name"]
 
 
 # --- within one pod ---------------------------------------------------------------------------
@@ -230,18 +230,18 @@ def _pod_warnings(pod: PodTemplate, objects: Sequence[KubeObject],
     for field, group in ((at.init_containers, pod.init_containers),
                          (at.containers, pod.containers)):
         for index, container in enumerate(group):
-            where = path_of(field, index)
             image = container.image
             if image.digest is None and image.tag in (None, "latest"):
                 why = "it has no tag" if image.tag is None else "its tag is latest"
-                yield (f"{where}.{path_of(of.image)}",
+                yield (path_of(field, index, of.image),
                        f"image {str(image)!r} is not pinned: {why}",
                        f"give a version tag, e.g. {image.name}:1.27.3, or a digest")
             for probe_field in (of.liveness_probe, of.readiness_probe, of.startup_probe):
                 probe = getattr(container, probe_field.name)
                 if probe is not None and isinstance(probe.port, int) and \
                         probe.port not in declared:
-                    yield (f"{where}.{path_of(probe_field)}.{probe.handler_field}.port",
+                    yield (path_of(field, index, probe_field, probe.handler_field,
+                                   attrs.fields(type(probe.handler)).port),
                            f"probe port {probe.port} is declared by no container of the pod",
                            "declare the port on the container it belongs to, or probe a "
                            "declared port")
@@ -261,7 +261,8 @@ def _envoy_ports(pod: PodTemplate, objects: Sequence[KubeObject],
         if isinstance(source, ConfigMapVolume) and source.name in configs:
             wanted = configs[source.name].metadata.annotations[ENVOY_APP_PORT]
             if wanted.isdigit() and int(wanted) not in ports:
-                yield (f"{path_of(attrs.fields(PodTemplate).volumes, index)}.configMap.name",
+                yield (path_of(attrs.fields(PodTemplate).volumes, index, str(source.wire_key),
+                               attrs.fields(ConfigMapVolume).name),
                        f"the Envoy configuration {source.name!r} routes to port {wanted}, "
                        "which no container of this pod declares (they declare "
                        + (", ".join(map(str, sorted(ports))) or "none") + ")",

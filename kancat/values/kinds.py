@@ -47,6 +47,7 @@ __all__ = [
     "kind_of",
     "parse_version",
     "pod_of",
+    "pod_path",
     "with_pod",
 ]
 
@@ -215,6 +216,22 @@ def pod_of(value: Any) -> PodTemplate | None:
         value = getattr(value, attribute)
     pod: PodTemplate = value
     return pod
+
+
+def pod_path(value: Any) -> str:
+    """The field path of an object's pod template (``spec.template`` for a workload).
+
+    >>> from kancat.values import Container
+    >>> pod_path(Deployment.of("web", containers=[Container.of("app", image="web:1")]))
+    'spec.template'
+    """
+    from kancat.core.fields import path_of
+
+    parts = []
+    for attribute in kind_of(type(value)).pods or ():
+        parts.append(path_of(getattr(attrs.fields(type(value)), attribute)))
+        value = getattr(value, attribute)
+    return ".".join(parts)
 
 
 def with_pod(value: _O, pod: PodTemplate) -> _O:
