@@ -5,7 +5,7 @@ wrong type anywhere returns a value or reports problems (``InvalidValue``; a
 """
 
 import inspect
-from typing import Any
+from typing import Any, Unpack, get_args, get_origin, get_type_hints
 
 import attrs
 import pytest
@@ -67,8 +67,16 @@ def test_one_wrong_field_in_a_valid_value(cls: type, data: st.DataObject) -> Non
 
 
 def _parameters(function: Any) -> list[inspect.Parameter]:
-    return [p for p in inspect.signature(function).parameters.values()
-            if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+    """The parameters of ``function``, those of an ``**options: Unpack[SomeTypedDict]``
+    spelled out as optional keywords."""
+    found = []
+    for p in inspect.signature(function).parameters.values():
+        if p.kind is p.VAR_KEYWORD and get_origin(p.annotation) is Unpack:
+            found += [inspect.Parameter(key, p.KEYWORD_ONLY, default=None)
+                      for key in get_type_hints(get_args(p.annotation)[0])]
+        elif p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
+            found.append(p)
+    return found
 
 
 @pytest.mark.parametrize("cls", [c for c in CLASSES if _parameters(c.of)], ids=_ids)

@@ -305,7 +305,7 @@ BAD_INPUTS = [
     row(lambda: ctr(requests={"memory": "1Gi"}, limits={"memory": "512Mi"}),
         "resources.requests['memory']", "request 1Gi is above the limit 512Mi",
         id="container-of-request-above-limit"),
-    row(lambda: Resources.of(requests={"cpu": "-1"}), "requests['cpu']", "cpu -1 is negative",
+    row(lambda: Resources.of(requests={"cpu": "-1"}), "requests['cpu']", "-1 is negative",
         id="resources-negative"),
     row(lambda: Resources.of(limits={"bad name!": "1"}), "limits['bad name!']",
         "resource 'bad name!' is not a container resource", id="resources-name-bad"),

@@ -88,13 +88,18 @@ def _unmodelled_variant(cls: type) -> bool:
     return len(fields) == 1 and fields[0].wire.carried
 
 
+def _draw(row: Kind, data: st.DataObject) -> Any:
+    """A value of the row's kind, from the strategy the registry holds for it."""
+    strategy = strategy_for(row.value)  # type: ignore[arg-type]
+    assert strategy is not None, f"no strategy for {row.name}"
+    return data.draw(strategy, label=row.name)
+
+
 @pytest.mark.parametrize("row", MODELLED, ids=_ids)
 @settings(max_examples=25)
 @given(data=st.data())
 def test_each_kind_round_trips_and_fits_every_schema(row: Kind, data: st.DataObject) -> None:
-    strategy = strategy_for(row.value)  # type: ignore[arg-type]
-    assert strategy is not None
-    value = data.draw(strategy, label=row.name)
+    value = _draw(row, data)
     assert load_manifest(to_manifest(value)) == Success(value)
     validate_manifest(to_manifest(value), "1.32")
     modelled = _modelled_only(value)
@@ -135,9 +140,7 @@ def _containers_in(manifest: Any) -> Iterator[dict[str, Any]]:
 @settings(max_examples=15)
 @given(data=st.data())
 def test_fmap_reaches_every_container_of_each_kind(row: Kind, data: st.DataObject) -> None:
-    strategy = strategy_for(row.value)  # type: ignore[arg-type]
-    assert strategy is not None
-    value = data.draw(strategy, label=row.name)
+    value = _draw(row, data)
     mapped = fmap(set_env(MARK, "1"), value)
     containers = list(_containers_in(to_manifest(mapped)))
     if row.pods is None:

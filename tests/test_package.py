@@ -8,13 +8,17 @@ import kancat
 import kancat.values
 
 
+def _python(code: str) -> str:
+    """What a fresh interpreter running ``code`` prints."""
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True).stdout
+
+
 def test_import_kancat_loads_no_interpreter_client_or_hypothesis() -> None:
     code = ("import sys, kancat; from kancat import Container, Deployment, Service; "
             "print(sorted(m for m in ('yaml', 'kubernetes', 'hypothesis', 'returns') "
             "if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout
-    assert out.strip() == "[]"
+    assert _python(code).strip() == "[]"
 
 
 def test_every_public_name_resolves() -> None:
@@ -38,6 +42,4 @@ def test_the_law_checker_comes_with_kancat_testing_and_loads_hypothesis_only_the
     code = ("import sys, kancat.testing; before = 'hypothesis' in sys.modules; "
             "from kancat.testing import check_all_laws; "
             "print(before, 'hypothesis' in sys.modules, check_all_laws.__module__)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout
-    assert out.split() == ["False", "True", "kancat.testing.laws"]
+    assert _python(code).split() == ["False", "True", "kancat.testing.laws"]

@@ -20,8 +20,10 @@ MeshPolicy.of()
 """
 
 import functools
+import operator
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 import attrs
 
@@ -152,6 +154,25 @@ def _optional_max(a: int | None, b: int | None) -> int | None:
     return max(a, b)
 
 
+@attrs.frozen
+class _Factor:
+    """One factor of the product lattice: a field's order, join and difference."""
+
+    leq: Callable[[Any, Any], bool]
+    join: Callable[[Any, Any], Any]
+    difference: Callable[[Any, Any], Any]
+
+
+_CHAIN = _Factor(lambda a, b: a.leq(b), lambda a, b: a.join(b), lambda a, b: a.difference(b))
+_SET = _Factor(operator.le, operator.or_, operator.sub)
+_HOSTS = _Factor(lambda a, b: all(_covered(h, b) for h in a),
+                 operator.or_,  # brought to normal form by the constructor
+                 lambda a, b: frozenset(h for h in a if not _covered(h, b)))
+_CEILING = _Factor(_optional_leq, _optional_max,
+                   lambda a, b: None if _optional_leq(a, b) else a)
+_FLAG = _Factor(lambda a, b: not a or b, operator.or_, lambda a, b: a and not b)
+
+
 @attrs.frozen(repr=False)
 class MeshPolicy:
     """Mesh-wide traffic and security policy, merged by join.
@@ -201,13 +222,17 @@ class MeshPolicy:
       egressHosts[2]: egress host 'Bad_Host' is not a DNS name or wildcard (...)
     """
 
-    mtls: MTLSMode = MTLSMode.DISABLE
-    pod_security: PodSecurityLevel = PodSecurityLevel.PRIVILEGED
-    capabilities: frozenset[str] = attrs.field(default=frozenset(), converter=_string_set)
-    egress_hosts: frozenset[str] = attrs.field(default=frozenset(), converter=_string_set)
-    required_sidecars: frozenset[str] = attrs.field(default=frozenset(), converter=_string_set)
-    max_replicas: int | None = None
-    read_only_root_filesystem: bool = False
+    mtls: MTLSMode = attrs.field(default=MTLSMode.DISABLE, metadata={"lattice": _CHAIN})
+    pod_security: PodSecurityLevel = attrs.field(default=PodSecurityLevel.PRIVILEGED,
+                                                 metadata={"lattice": _CHAIN})
+    capabilities: frozenset[str] = attrs.field(default=frozenset(), converter=_string_set,
+                                               metadata={"lattice": _SET})
+    egress_hosts: frozenset[str] = attrs.field(default=frozenset(), converter=_string_set,
+                                               metadata={"lattice": _HOSTS})
+    required_sidecars: frozenset[str] = attrs.field(default=frozenset(), converter=_string_set,
+                                                    metadata={"lattice": _SET})
+    max_replicas: int | None = attrs.field(default=None, metadata={"lattice": _CEILING})
+    read_only_root_filesystem: bool = attrs.field(default=False, metadata={"lattice": _FLAG})
 
     def __attrs_post_init__(self) -> None:
         check.raise_if(self._problems())
@@ -301,17 +326,7 @@ class MeshPolicy:
         >>> MeshPolicy.of(max_replicas=3).join(MeshPolicy.of(max_replicas=10)).max_replicas
         10
         """
-        if not isinstance(other, MeshPolicy):
-            raise InvalidArgument(f"a MeshPolicy joins a MeshPolicy, not "
-                                  f"{type(other).__name__} {other!r:.60}")
-        return MeshPolicy(
-            self.mtls.join(other.mtls),
-            self.pod_security.join(other.pod_security),
-            self.capabilities | other.capabilities,
-            self.egress_hosts | other.egress_hosts,  # normalised by the constructor
-            self.required_sidecars | other.required_sidecars,
-            _optional_max(self.max_replicas, other.max_replicas),
-            self.read_only_root_filesystem or other.read_only_root_filesystem)
+        return self._product("join", other, "joins")
 
     def leq(self, other: "MeshPolicy") -> bool:
         """``self ≤ other``: ``other`` asks for everything ``self`` asks for — chain
@@ -319,13 +334,8 @@ class MeshPolicy:
         defined without :meth:`join`, so that the law ``a ≤ b ⇔ a ⊔ b == b``
         checks the direction of the join.
         """
-        return (self.mtls.leq(other.mtls)
-                and self.pod_security.leq(other.pod_security)
-                and self.capabilities <= other.capabilities
-                and all(_covered(h, other.egress_hosts) for h in self.egress_hosts)
-                and self.required_sidecars <= other.required_sidecars
-                and _optional_leq(self.max_replicas, other.max_replicas)
-                and (not self.read_only_root_filesystem or other.read_only_root_filesystem))
+        return all(lattice.leq(getattr(self, name), getattr(other, name))
+                   for name, lattice in _FACTORS)
 
     def difference(self, other: "MeshPolicy") -> "MeshPolicy":
         """``self ∖ other``: the least policy ``x`` with ``self ≤ other ⊔ x`` — the
@@ -351,17 +361,16 @@ class MeshPolicy:
         >>> granted - needed
         MeshPolicy.of(egress_hosts=['*.example.com'], read_only_root_filesystem=True)
         """
+        return self._product("difference", other, "minus")
+
+    def _product(self, operation: str, other: "MeshPolicy", verb: str) -> "MeshPolicy":
+        """The lattice ``operation`` of each field's factor, field by field."""
         if not isinstance(other, MeshPolicy):
-            raise InvalidArgument(f"a MeshPolicy minus a MeshPolicy, not "
+            raise InvalidArgument(f"a MeshPolicy {verb} a MeshPolicy, not "
                                   f"{type(other).__name__} {other!r:.60}")
-        return MeshPolicy(
-            self.mtls.difference(other.mtls),
-            self.pod_security.difference(other.pod_security),
-            self.capabilities - other.capabilities,
-            frozenset(h for h in self.egress_hosts if not _covered(h, other.egress_hosts)),
-            self.required_sidecars - other.required_sidecars,
-            None if _optional_leq(self.max_replicas, other.max_replicas) else self.max_replicas,
-            self.read_only_root_filesystem and not other.read_only_root_filesystem)
+        return MeshPolicy(*(getattr(lattice, operation)(getattr(self, name),
+                                                        getattr(other, name))
+                            for name, lattice in _FACTORS))
 
     @classmethod
     def join_all(cls, policies: Iterable["MeshPolicy"]) -> "MeshPolicy":
@@ -405,5 +414,9 @@ class MeshPolicy:
             parts.append("read_only_root_filesystem=True")
         return f"MeshPolicy.of({', '.join(parts)})"
 
+
+_FACTORS: tuple[tuple[str, _Factor], ...] = tuple(
+    (field.name, field.metadata["lattice"]) for field in attrs.fields(MeshPolicy))
+"""Each field and its factor of the product lattice, in the order of the fields."""
 
 _BOTTOM = MeshPolicy()

@@ -123,49 +123,78 @@ def labels(path: str, value: Mapping[Any, Any]) -> list[Problem]:
     found valid once is not checked again.
     """
     if not isinstance(value, Mapping):
-        return _not_a_mapping(path, value, "labels")
+        return _label_problems(path, value)
     if not value or (type(value) is FrozenMap and _valid_labels(value)):
         return []
     return _label_problems(path, value)
 
 
-def _not_a_mapping(path: str, value: object, what: str) -> list[Problem]:
-    return [Problem(path, f"{what} must be a mapping, got {_show(value)}",
-                    "write key: value pairs")]
+Check = Callable[[str, Any], list[Problem]]
+"""A rule for one item: ``(path, value) -> problems``."""
 
 
-def _label_problems(path: str, value: Mapping[Any, Any]) -> list[Problem]:
+def entries(path: str, value: object, *, key: Check, item: Check, what: str,
+            hint: str = "write key: value pairs", sensitive: bool = False) -> list[Problem]:
+    """The problems of a mapping field: that it is not a mapping; else those ``key``
+    finds in each key and ``item`` in each value, at ``path[key]``. ``sensitive``
+    (a Secret's data) names only the type of what is not a mapping.
+
+    >>> for problem in entries("data", {"a.txt": "x", "b c": 1}, key=config_key,
+    ...                        item=string, what="data"):
+    ...     print(problem.path, problem.message)
+    data['b c'] key 'b c' is not a valid ConfigMap/Secret key
+    data['b c'] value must be a string, got 1
+    """
+    if not isinstance(value, Mapping):
+        shown = type(value).__name__ if sensitive else _show(value)
+        return [Problem(path, f"{what} must be a mapping, got {shown}", hint)]
     found: list[Problem] = []
-    for key, text in value.items():
-        at = f"{path}[{key!r}]" if isinstance(key, str) else path
-        found += qualified_name(at, key, what="label")
-        if not isinstance(text, str):
-            found.append(Problem(at, f"label value must be a string, got {_show(text)}",
-                                 "quote it: label values are strings"))
-        elif len(text) > 63 or not _LABEL_VALUE.match(text):
-            found.append(Problem(at, f"label value {_show(text)} is not valid",
-                                 "use at most 63 alphanumerics, '-', '_' or '.', starting "
-                                 "and ending with an alphanumeric (or empty)"))
+    for name, entry in value.items():
+        at = f"{path}[{name!r}]" if isinstance(name, str) else path
+        found += key(at, name)
+        found += item(at, entry)
     return found
+
+
+def string(path: str, value: object, *, what: str = "value", hint: str = "quote it",
+           empty: bool = True, sensitive: bool = False) -> list[Problem]:
+    """A string, not empty unless ``empty`` (``sensitive``: name only the type of what
+    is not a string)."""
+    if not isinstance(value, str):
+        shown = type(value).__name__ if sensitive else _show(value)
+        return [Problem(path, f"{what} must be a string, got {shown}", hint)]
+    if not empty and not value:
+        return [Problem(path, f"{what} must not be empty", f"give a {what}")]
+    return []
+
+
+def _label_value(path: str, value: object) -> list[Problem]:
+    if not isinstance(value, str):
+        return string(path, value, what="label value", hint="quote it: label values are strings")
+    if len(value) > 63 or not _LABEL_VALUE.match(value):
+        return [Problem(path, f"label value {_show(value)} is not valid",
+                        "use at most 63 alphanumerics, '-', '_' or '.', starting and ending "
+                        "with an alphanumeric (or empty)")]
+    return []
+
+
+def _label_problems(path: str, value: object) -> list[Problem]:
+    return entries(path, value, key=functools.partial(qualified_name, what="label"), item=_label_value,
+                   what="labels")
 
 
 def annotations(path: str, value: Mapping[Any, Any]) -> list[Problem]:
     """Annotation keys are qualified names; values any string; 256 KiB in total."""
-    if not isinstance(value, Mapping):
-        return _not_a_mapping(path, value, "annotations")
-    found: list[Problem] = []
-    total = 0
-    for key, text in value.items():
-        at = f"{path}[{key!r}]" if isinstance(key, str) else path
-        found += qualified_name(at, key, what="annotation")
-        if not isinstance(text, str):
-            found.append(Problem(at, f"annotation value must be a string, got {_show(text)}",
-                                 "quote it: annotation values are strings"))
-        else:
-            total += len(str(key)) + len(text)
-    if total > 256 * 1024:
-        found.append(Problem(path, f"annotations total {total} bytes",
-                             "keep all annotations under 256 KiB together"))
+    found = entries(path, value, key=functools.partial(qualified_name, what="annotation"),
+                    item=functools.partial(string, what="annotation value",
+                                 hint="quote it: annotation values are strings"),
+                    what="annotations")
+    if isinstance(value, Mapping):
+        total = sum(len(str(key)) + len(text) for key, text in value.items()
+                    if isinstance(text, str))
+        if total > 256 * 1024:
+            found.append(Problem(path, f"annotations total {total} bytes",
+                                 "keep all annotations under 256 KiB together"))
     return found
 
 
@@ -265,14 +294,6 @@ def integer(path: str, value: object, *, minimum: int | None = None,
 
 def optional_integer(path: str, value: object, **bounds: Any) -> list[Problem]:
     return [] if value is None else integer(path, value, **bounds)
-
-
-def string(path: str, value: object, *, what: str = "value", empty: bool = True) -> list[Problem]:
-    if not isinstance(value, str):
-        return [Problem(path, f"{what} must be a string, got {_show(value)}", "quote it")]
-    if not empty and not value:
-        return [Problem(path, f"{what} must not be empty", f"give a {what}")]
-    return []
 
 
 def boolean(path: str, value: object, *, what: str = "value") -> list[Problem]:

@@ -30,6 +30,7 @@ from kancat.values.quantity import Quantity
 
 __all__ = [
     "Capabilities",
+    "CommonSecurityContext",
     "ConfigMapKeyRef",
     "Container",
     "ContainerPort",
@@ -78,29 +79,38 @@ class ContainerPort(Value):
 # --- environment -------------------------------------------------------------------------
 
 @attrs.frozen
-class SecretKeyRef(Value):
-    """``valueFrom.secretKeyRef``: one key of a Secret."""
+class _KeySelector(Value):
+    """One key of a named ConfigMap or Secret; the subclass says which."""
 
-    k8s_definition: ClassVar[str] = "io.k8s.api.core.v1.SecretKeySelector"
-    wire_key: ClassVar[str] = "secretKeyRef"
-
-    name: str = attrs.field(metadata=wire("name", check=partial(rules.dns_subdomain,
-                                                                 what="Secret name")))
+    name: str = attrs.field(metadata=wire("name", check=rules.dns_subdomain))
     key: str = attrs.field(metadata=wire("key", check=rules.config_key))
     optional: bool | None = attrs.field(default=None, metadata=wire("optional"))
 
 
 @attrs.frozen
-class ConfigMapKeyRef(Value):
-    """``valueFrom.configMapKeyRef``: one key of a ConfigMap."""
+class SecretKeyRef(_KeySelector):
+    """``valueFrom.secretKeyRef``: one key of a Secret; the pod does not start while
+    it is missing, unless ``optional``.
+
+    >>> EnvVar("PGPASSWORD", value_from=SecretKeyRef("pg-auth", "password")).value_from.key
+    'password'
+    """
+
+    k8s_definition: ClassVar[str] = "io.k8s.api.core.v1.SecretKeySelector"
+    wire_key: ClassVar[str] = "secretKeyRef"
+
+
+@attrs.frozen
+class ConfigMapKeyRef(_KeySelector):
+    """``valueFrom.configMapKeyRef``: one key of a ConfigMap (``optional=True``: the
+    variable is left unset while the ConfigMap or key is missing).
+
+    >>> ConfigMapKeyRef("web-config", "log-level", optional=True).optional
+    True
+    """
 
     k8s_definition: ClassVar[str] = "io.k8s.api.core.v1.ConfigMapKeySelector"
     wire_key: ClassVar[str] = "configMapKeyRef"
-
-    name: str = attrs.field(metadata=wire("name", check=partial(rules.dns_subdomain,
-                                                                 what="ConfigMap name")))
-    key: str = attrs.field(metadata=wire("key", check=rules.config_key))
-    optional: bool | None = attrs.field(default=None, metadata=wire("optional"))
 
 
 ENV_FIELD_PATHS = ("metadata.name", "metadata.namespace", "metadata.uid", "spec.nodeName",
@@ -232,6 +242,12 @@ class VolumeMount(Value):
 
 @attrs.frozen
 class ExecAction(Value):
+    """``exec``: a probe that runs ``command`` in the container; exit 0 is healthy.
+
+    >>> Probe(ExecAction(["pg_isready", "-U", "postgres"])).handler.command[0]
+    'pg_isready'
+    """
+
     k8s_definition: ClassVar[str] = "io.k8s.api.core.v1.ExecAction"
     wire_key: ClassVar[str] = "exec"
 
@@ -280,6 +296,13 @@ class HTTPGetAction(Value):
 
 @attrs.frozen
 class TCPSocketAction(Value):
+    """``tcpSocket``: healthy when a TCP connection to ``port`` (a number or the name
+    of a container port) opens.
+
+    >>> Probe(TCPSocketAction("postgres")).handler.port
+    'postgres'
+    """
+
     k8s_definition: ClassVar[str] = "io.k8s.api.core.v1.TCPSocketAction"
     wire_key: ClassVar[str] = "tcpSocket"
 
@@ -358,23 +381,19 @@ def _quantities(data: Mapping[str, "Quantity | str | int | float"] | None) -> Fr
     return FrozenMap(converted)
 
 
-def _quantity_table(path: str, table: object) -> list[Problem]:
-    if not isinstance(table, Mapping):
-        return [Problem(path, f"{path} must be a mapping of quantities, got {table!r:.60}",
-                        "write e.g. cpu: 100m")]
-    found: list[Problem] = []
-    for key, amount in table.items():
-        where = f"{path}[{key!r}]"
-        found += rules.resource_name(where, key)
-        if not isinstance(amount, Quantity):
-            try:
-                Quantity.of(amount)
-            except InvalidValue as error:
-                found += [p.under(where) for p in error.problems]
-        elif amount.is_negative:
-            found.append(Problem(where, f"{key} {amount} is negative",
-                                 "use a quantity of 0 or more"))
-    return found
+def _quantity(path: str, amount: object) -> list[Problem]:
+    if not isinstance(amount, Quantity):
+        try:
+            Quantity.of(amount)  # type: ignore[arg-type]  # a wrong type is reported
+        except InvalidValue as error:
+            return [p.under(path) for p in error.problems]
+    elif amount.is_negative:
+        return [Problem(path, f"{amount} is negative", "use a quantity of 0 or more")]
+    return []
+
+
+_quantity_table = partial(rules.entries, key=rules.resource_name, item=_quantity,
+                          what="a table of quantities", hint="write e.g. cpu: 100m")
 
 
 @attrs.frozen
@@ -428,6 +447,14 @@ NO_RESOURCES = Resources()
 
 @attrs.frozen
 class Capabilities(Value):
+    """Linux capabilities to ``add`` and ``drop`` (names without ``CAP_``); the
+    restricted Pod Security profile wants ``drop=["ALL"]`` and adds at most
+    ``NET_BIND_SERVICE``.
+
+    >>> Capabilities(drop=["ALL"]).drop
+    ('ALL',)
+    """
+
     k8s_definition: ClassVar[str] = "io.k8s.api.core.v1.Capabilities"
 
     add: tuple[str, ...] = attrs.field(default=(), converter=to_str_tuple, metadata=wire("add"))
@@ -457,17 +484,11 @@ _ID = partial(rules.integer, minimum=0, maximum=2**31 - 1)
 
 
 @attrs.frozen(kw_only=True)
-class SecurityContext(Value):
-    """A container's ``securityContext``; unmodelled fields ride in ``extra``."""
+class CommonSecurityContext(Value):
+    """The fields a pod's and a container's ``securityContext`` share (where both set
+    one, the container's wins): the user and group the processes run as, and their
+    seccomp profile."""
 
-    k8s_definition: ClassVar[str] = "io.k8s.api.core.v1.SecurityContext"
-
-    allow_privilege_escalation: bool | None = attrs.field(
-        default=None, metadata=wire("allowPrivilegeEscalation"))
-    capabilities: Capabilities | None = attrs.field(default=None, metadata=wire("capabilities"))
-    privileged: bool | None = attrs.field(default=None, metadata=wire("privileged"))
-    read_only_root_filesystem: bool | None = attrs.field(
-        default=None, metadata=wire("readOnlyRootFilesystem"))
     run_as_group: int | None = attrs.field(default=None, metadata=wire(
         "runAsGroup", check=partial(_ID, what="runAsGroup")))
     run_as_non_root: bool | None = attrs.field(default=None, metadata=wire("runAsNonRoot"))
@@ -478,18 +499,34 @@ class SecurityContext(Value):
     extra: FrozenMap[Any] = attrs.field(default=EMPTY, converter=to_frozen, metadata=carried())
 
     @rule
-    def _consistent(self) -> list[Problem]:
-        at = attrs.fields(SecurityContext)
-        found: list[Problem] = []
+    def _non_root(self) -> list[Problem]:
         if self.run_as_non_root and self.run_as_user == 0:
-            found.append(Problem(path_of(at.run_as_user),
-                                 "runAsNonRoot is true but runAsUser is 0",
-                                 "use a non-zero runAsUser or drop runAsNonRoot"))
+            return [Problem(path_of(attrs.fields(type(self)).run_as_user),
+                            "runAsNonRoot is true but runAsUser is 0",
+                            "use a non-zero runAsUser or drop runAsNonRoot")]
+        return []
+
+
+@attrs.frozen(kw_only=True)
+class SecurityContext(CommonSecurityContext):
+    """A container's ``securityContext``; unmodelled fields ride in ``extra``."""
+
+    k8s_definition: ClassVar[str] = "io.k8s.api.core.v1.SecurityContext"
+
+    allow_privilege_escalation: bool | None = attrs.field(
+        default=None, metadata=wire("allowPrivilegeEscalation"))
+    capabilities: Capabilities | None = attrs.field(default=None, metadata=wire("capabilities"))
+    privileged: bool | None = attrs.field(default=None, metadata=wire("privileged"))
+    read_only_root_filesystem: bool | None = attrs.field(
+        default=None, metadata=wire("readOnlyRootFilesystem"))
+
+    @rule
+    def _escalation(self) -> list[Problem]:
         if self.privileged and self.allow_privilege_escalation is False:
-            found.append(Problem(path_of(at.allow_privilege_escalation),
-                                 "a privileged container always allows privilege escalation",
-                                 "set privileged to false or allowPrivilegeEscalation to true"))
-        return found
+            return [Problem(path_of(attrs.fields(SecurityContext).allow_privilege_escalation),
+                            "a privileged container always allows privilege escalation",
+                            "set privileged to false or allowPrivilegeEscalation to true")]
+        return []
 
 
 # --- the container -------------------------------------------------------------------------

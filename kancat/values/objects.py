@@ -89,17 +89,9 @@ class Namespace(KubeObjectBase):
 
 def _config_data(path: str, table: object, *, sensitive: bool = False) -> list[Problem]:
     """Keys are file names in the mounted volume; values strings."""
-    if not isinstance(table, Mapping):
-        return [Problem(path, f"{path} must be a mapping, got {type(table).__name__}",
-                        "write key: value pairs")]
-    found: list[Problem] = []
-    for key, value in table.items():
-        where = f"{path}[{key!r}]"
-        found += rules.config_key(where, key)
-        if not isinstance(value, str):
-            shown = type(value).__name__ if sensitive else repr(value)[:60]
-            found.append(Problem(where, f"value must be a string, got {shown}", "quote it"))
-    return found
+    return rules.entries(path, table, key=rules.config_key,
+                         item=partial(rules.string, sensitive=sensitive), what="data",
+                         sensitive=sensitive)
 
 
 def _size_problem(path: str, size: int, kind: str) -> list[Problem]:
@@ -334,6 +326,13 @@ def _cidr(path: str, value: object) -> list[Problem]:
 
 @attrs.frozen
 class IPBlock(Value):
+    """A CIDR a NetworkPolicy peer allows, less the CIDRs in ``except_`` (``except``
+    on the wire).
+
+    >>> IPBlock("10.0.0.0/8", except_=["10.1.0.0/16"]).except_
+    ('10.1.0.0/16',)
+    """
+
     k8s_definition: ClassVar[str] = "io.k8s.api.networking.v1.IPBlock"
 
     cidr: str = attrs.field(metadata=wire("cidr", check=_cidr))
@@ -370,6 +369,13 @@ class NetworkPolicyPeer(Value):
 
 @attrs.frozen
 class NetworkPolicyPort(Value):
+    """A port (number or name) a NetworkPolicy rule allows, or the range ``port`` to
+    ``end_port``; ``protocol`` defaults to TCP on the server.
+
+    >>> NetworkPolicyPort(port=32000, end_port=32768).end_port
+    32768
+    """
+
     k8s_definition: ClassVar[str] = "io.k8s.api.networking.v1.NetworkPolicyPort"
 
     protocol: Protocol | None = attrs.field(default=None, metadata=wire("protocol"))

@@ -14,7 +14,7 @@ kancat.errors.InvalidValue: 1 problem:
 
 from collections.abc import Iterable, Mapping
 from functools import partial
-from typing import Any, ClassVar, Literal, TypeAlias
+from typing import Any, ClassVar, Literal, TypeAlias, TypedDict, Unpack
 
 import attrs
 
@@ -24,11 +24,12 @@ from kancat.core.fields import carried, path_of, wire
 from kancat.core.frozen import EMPTY, FrozenMap
 from kancat.core.value import Value, rule
 from kancat.errors import Problem
-from kancat.values.container import Container, SeccompProfile, VolumeMount
+from kancat.values.container import CommonSecurityContext, Container, VolumeMount
 from kancat.values.meta import LabelSelector
 from kancat.values.volume import Volume
 
 __all__ = [
+    "PodOptions",
     "PodSecurityContext",
     "PodTemplate",
     "TaintEffect",
@@ -41,35 +42,23 @@ _ID = partial(rules.integer, minimum=0, maximum=2**31 - 1)
 
 
 @attrs.frozen(kw_only=True)
-class PodSecurityContext(Value):
+class PodSecurityContext(CommonSecurityContext):
     """The pod-level ``securityContext``; unmodelled fields ride in ``extra``."""
 
     k8s_definition: ClassVar[str] = "io.k8s.api.core.v1.PodSecurityContext"
 
     fs_group: int | None = attrs.field(default=None, metadata=wire(
         "fsGroup", check=partial(_ID, what="fsGroup")))
-    run_as_group: int | None = attrs.field(default=None, metadata=wire(
-        "runAsGroup", check=partial(_ID, what="runAsGroup")))
-    run_as_non_root: bool | None = attrs.field(default=None, metadata=wire("runAsNonRoot"))
-    run_as_user: int | None = attrs.field(default=None, metadata=wire(
-        "runAsUser", check=partial(_ID, what="runAsUser")))
-    seccomp_profile: SeccompProfile | None = attrs.field(default=None,
-                                                         metadata=wire("seccompProfile"))
     supplemental_groups: tuple[int, ...] = attrs.field(default=(), converter=to_tuple,
                                                        metadata=wire("supplementalGroups"))
-    extra: FrozenMap[Any] = attrs.field(default=EMPTY, converter=to_frozen, metadata=carried())
 
     @rule
-    def _consistent(self) -> list[Problem]:
+    def _groups(self) -> list[Problem]:
         at = attrs.fields(PodSecurityContext)
         found: list[Problem] = []
         for index, group in enumerate(self.supplemental_groups):
             found += rules.integer(path_of(at.supplemental_groups, index), group, minimum=0,
                                    what="group")
-        if self.run_as_non_root and self.run_as_user == 0:
-            found.append(Problem(path_of(at.run_as_user),
-                                 "runAsNonRoot is true but runAsUser is 0",
-                                 "use a non-zero runAsUser or drop runAsNonRoot"))
         return found
 
 
@@ -78,6 +67,13 @@ TaintEffect: TypeAlias = Literal["NoSchedule", "PreferNoSchedule", "NoExecute"]
 
 @attrs.frozen
 class Toleration(Value):
+    """Lets the pod run on nodes with a matching taint: ``key``/``value`` with
+    ``operator="Equal"``, any value with ``"Exists"`` (and no key: every taint).
+
+    >>> Toleration("dedicated", "Equal", "gpu", "NoSchedule").effect
+    'NoSchedule'
+    """
+
     k8s_definition: ClassVar[str] = "io.k8s.api.core.v1.Toleration"
 
     key: str | None = attrs.field(default=None, metadata=wire(
@@ -125,6 +121,47 @@ class TopologySpreadConstraint(Value):
                                                        metadata=wire("labelSelector"))
     extra: FrozenMap[Any] = attrs.field(default=EMPTY, converter=to_frozen, kw_only=True,
                                         metadata=carried())
+
+
+class PodOptions(TypedDict, total=False):
+    """The pod keywords :meth:`PodTemplate.of`, :meth:`Deployment.of
+    <kancat.values.Deployment.of>` and :meth:`StatefulSet.of
+    <kancat.values.StatefulSet.of>` all take, each a field of :class:`PodTemplate`:
+
+    >>> pod = PodTemplate.of([Container.of("app", image="web:1")], service_account_name="web",
+    ...                      node_selector={"disktype": "ssd"})
+    >>> (pod.service_account_name, dict(pod.node_selector))
+    ('web', {'disktype': 'ssd'})
+    """
+
+    init_containers: Iterable[Container]
+    volumes: Iterable[Volume]
+    service_account_name: str | None
+    automount_service_account_token: bool | None
+    security_context: PodSecurityContext | None
+    node_selector: Mapping[str, str] | None
+    affinity: Mapping[str, Any] | None
+    tolerations: Iterable[Toleration]
+    topology_spread_constraints: Iterable[TopologySpreadConstraint]
+    termination_grace_period_seconds: int | None
+
+
+_POD_CONVERTERS: dict[str, Any] = {
+    "init_containers": to_tuple, "volumes": to_tuple, "node_selector": to_str_map,
+    "affinity": to_frozen, "tolerations": to_tuple, "topology_spread_constraints": to_tuple}
+
+
+def pod_fields(options: PodOptions) -> dict[str, Any]:
+    """The :class:`PodTemplate` fields of ``options``, lenient inputs converted; an
+    unknown keyword is refused like any unknown keyword argument."""
+    unknown = set(options) - PodOptions.__annotations__.keys()
+    if unknown:
+        raise TypeError(f"unexpected keyword argument {sorted(unknown)[0]!r}")
+    return {key: _POD_CONVERTERS.get(key, _same)(value) for key, value in options.items()}
+
+
+def _same(value: Any) -> Any:
+    return value
 
 
 @attrs.frozen(kw_only=True)
@@ -217,28 +254,13 @@ class PodTemplate(Value):
 
     @classmethod
     def of(cls, containers: Iterable[Container], *,
-           init_containers: Iterable[Container] = (),
-           volumes: Iterable[Volume] = (),
            labels: Mapping[str, str] | None = None,
            annotations: Mapping[str, str] | None = None,
-           service_account_name: str | None = None,
-           automount_service_account_token: bool | None = None,
-           security_context: PodSecurityContext | None = None,
-           node_selector: Mapping[str, str] | None = None,
-           affinity: Mapping[str, Any] | None = None,
-           tolerations: Iterable[Toleration] = (),
-           topology_spread_constraints: Iterable[TopologySpreadConstraint] = (),
-           termination_grace_period_seconds: int | None = None) -> "PodTemplate":
-        """A pod template from its containers and keyword options."""
-        return cls(containers=to_tuple(containers), init_containers=to_tuple(init_containers),
-                   volumes=to_tuple(volumes), labels=to_str_map(labels),
-                   annotations=to_str_map(annotations),
-                   service_account_name=service_account_name,
-                   automount_service_account_token=automount_service_account_token,
-                   security_context=security_context, node_selector=to_str_map(node_selector),
-                   affinity=to_frozen(affinity), tolerations=to_tuple(tolerations),
-                   topology_spread_constraints=to_tuple(topology_spread_constraints),
-                   termination_grace_period_seconds=termination_grace_period_seconds)
+           **options: Unpack[PodOptions]) -> "PodTemplate":
+        """A pod template from its containers, labels, annotations and the keywords of
+        :class:`PodOptions` (e.g. ``volumes=``, ``service_account_name=``)."""
+        return cls(containers=to_tuple(containers), labels=to_str_map(labels),
+                   annotations=to_str_map(annotations), **pod_fields(options))
 
     @property
     def all_containers(self) -> tuple[Container, ...]:

@@ -83,29 +83,48 @@ class KeyToPath(Value):
 
 
 @attrs.frozen
-class ConfigMapVolume(Value):
-    k8s_definition: ClassVar[str] = "io.k8s.api.core.v1.ConfigMapVolumeSource"
-    wire_key: ClassVar[str] = "configMap"
+class _NamedKeys(Value):
+    """A named ConfigMap or Secret, the keys of it to project (all when none) and whether
+    it may be missing; the subclass says which object and where."""
 
-    name: str = attrs.field(metadata=wire("name", check=partial(rules.dns_subdomain,
-                                                                 what="ConfigMap name")))
+    name: str = attrs.field(metadata=wire("name", check=rules.dns_subdomain))
     items: tuple[KeyToPath, ...] = attrs.field(default=(), converter=to_tuple,
                                                metadata=wire("items"))
-    default_mode: int | None = attrs.field(default=None, metadata=_mode("defaultMode"))
     optional: bool | None = attrs.field(default=None, metadata=wire("optional"))
 
     @rule
     def _paths(self) -> list[Problem]:
-        return _unique_paths(ConfigMapVolume, self.items)
+        return _unique_paths(type(self), self.items)
+
+
+@attrs.frozen
+class ConfigMapVolume(_NamedKeys):
+    """A volume of a ConfigMap's keys as files (all of them when no ``items``),
+    each with ``default_mode`` unless an item sets its own.
+
+    >>> Volume("scripts", ConfigMapVolume("db-init", default_mode=0o755)).source.name
+    'db-init'
+    """
+
+    k8s_definition: ClassVar[str] = "io.k8s.api.core.v1.ConfigMapVolumeSource"
+    wire_key: ClassVar[str] = "configMap"
+
+    default_mode: int | None = attrs.field(default=None, metadata=_mode("defaultMode"))
 
 
 @attrs.frozen
 class SecretVolume(Value):
+    """A volume of a Secret's keys as files (``secretName`` on the wire, unlike the
+    ConfigMap volume's ``name``).
+
+    >>> Volume("tls", SecretVolume("web-tls", default_mode=0o400)).source.secret_name
+    'web-tls'
+    """
+
     k8s_definition: ClassVar[str] = "io.k8s.api.core.v1.SecretVolumeSource"
     wire_key: ClassVar[str] = "secret"
 
-    secret_name: str = attrs.field(metadata=wire("secretName", check=partial(
-        rules.dns_subdomain, what="Secret name")))
+    secret_name: str = attrs.field(metadata=wire("secretName", check=rules.dns_subdomain))
     items: tuple[KeyToPath, ...] = attrs.field(default=(), converter=to_tuple,
                                                metadata=wire("items"))
     default_mode: int | None = attrs.field(default=None, metadata=_mode("defaultMode"))
@@ -118,6 +137,13 @@ class SecretVolume(Value):
 
 @attrs.frozen
 class PersistentVolumeClaimVolume(Value):
+    """A volume backed by the PersistentVolumeClaim ``claim_name`` (for one claim per
+    replica, use a StatefulSet's ``volume_claim_templates`` instead).
+
+    >>> Volume("data", PersistentVolumeClaimVolume("pg-data")).source.claim_name
+    'pg-data'
+    """
+
     k8s_definition: ClassVar[str] = "io.k8s.api.core.v1.PersistentVolumeClaimVolumeSource"
     wire_key: ClassVar[str] = "persistentVolumeClaim"
 
@@ -155,6 +181,13 @@ class DownwardAPIFile(Value):
 
 @attrs.frozen
 class DownwardAPIVolume(Value):
+    """A volume of files holding the pod's own fields (labels, annotations, ...)
+    and its containers' resources.
+
+    >>> DownwardAPIVolume([DownwardAPIFile("labels", FieldRef("metadata.labels"))]).items[0].path
+    'labels'
+    """
+
     k8s_definition: ClassVar[str] = "io.k8s.api.core.v1.DownwardAPIVolumeSource"
     wire_key: ClassVar[str] = "downwardAPI"
 
@@ -182,31 +215,35 @@ class ServiceAccountTokenProjection(Value):
 
 
 @attrs.frozen
-class ConfigMapProjection(Value):
+class ConfigMapProjection(_NamedKeys):
+    """A ConfigMap's keys as files of a projected volume (all of them when no ``items``):
+
+    >>> ProjectedVolume(sources=[ConfigMapProjection("app-config", items=[
+    ...     KeyToPath("app.yaml", "config/app.yaml")])]).sources[0].items[0].path
+    'config/app.yaml'
+    """
+
     k8s_definition: ClassVar[str] = "io.k8s.api.core.v1.ConfigMapProjection"
     wire_key: ClassVar[str] = "configMap"
 
-    name: str = attrs.field(metadata=wire("name", check=partial(rules.dns_subdomain,
-                                                                 what="ConfigMap name")))
-    items: tuple[KeyToPath, ...] = attrs.field(default=(), converter=to_tuple,
-                                               metadata=wire("items"))
-    optional: bool | None = attrs.field(default=None, metadata=wire("optional"))
-
 
 @attrs.frozen
-class SecretProjection(Value):
+class SecretProjection(_NamedKeys):
+    """A Secret's keys as files of a projected volume; ``optional=True`` lets the pod
+    start while the Secret is missing:
+
+    >>> SecretProjection("app-tls", optional=True).optional
+    True
+    """
+
     k8s_definition: ClassVar[str] = "io.k8s.api.core.v1.SecretProjection"
     wire_key: ClassVar[str] = "secret"
-
-    name: str = attrs.field(metadata=wire("name", check=partial(rules.dns_subdomain,
-                                                                 what="Secret name")))
-    items: tuple[KeyToPath, ...] = attrs.field(default=(), converter=to_tuple,
-                                               metadata=wire("items"))
-    optional: bool | None = attrs.field(default=None, metadata=wire("optional"))
 
 
 @attrs.frozen
 class DownwardAPIProjection(Value):
+    """Downward-API files among a projected volume's ``sources``."""
+
     k8s_definition: ClassVar[str] = "io.k8s.api.core.v1.DownwardAPIProjection"
     wire_key: ClassVar[str] = "downwardAPI"
 
@@ -229,6 +266,14 @@ VolumeProjection: TypeAlias = (ServiceAccountTokenProjection | ConfigMapProjecti
 
 @attrs.frozen
 class ProjectedVolume(Value):
+    """One directory merging several ``sources``: service-account tokens, ConfigMap
+    and Secret keys, downward-API files (how Istio mounts its ``istio-token``).
+
+    >>> ProjectedVolume([ServiceAccountTokenProjection("istio-token", audience="istio-ca",
+    ...                                                expiration_seconds=43200)]).sources[0].path
+    'istio-token'
+    """
+
     k8s_definition: ClassVar[str] = "io.k8s.api.core.v1.ProjectedVolumeSource"
     wire_key: ClassVar[str] = "projected"
 

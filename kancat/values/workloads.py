@@ -12,7 +12,7 @@
 
 from collections.abc import Iterable, Mapping
 from functools import partial
-from typing import Any, ClassVar, Literal, TypeAlias, TypeVar
+from typing import Any, ClassVar, Literal, TypeAlias, Unpack
 
 import attrs
 
@@ -24,9 +24,8 @@ from kancat.core.value import Value, finish, part, rule
 from kancat.errors import Problem
 from kancat.values.container import Container
 from kancat.values.meta import KubeObjectBase, LabelSelector, ObjectMeta
-from kancat.values.pod import PodSecurityContext, PodTemplate, Toleration, TopologySpreadConstraint
+from kancat.values.pod import PodOptions, PodTemplate, pod_fields
 from kancat.values.quantity import Quantity, as_quantity
-from kancat.values.volume import Volume
 
 __all__ = ["AccessMode", "Deployment", "PersistentVolumeClaimTemplate", "StatefulSet"]
 
@@ -36,28 +35,10 @@ AccessMode: TypeAlias = Literal["ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany"
 _REPLICAS = partial(rules.integer, minimum=0, maximum=2**31 - 1, what="replicas")
 
 
-def _workload_problems(cls: type, metadata: ObjectMeta, selector: LabelSelector,
-                       template: PodTemplate, claim_names: Iterable[str] = ()) -> list[Problem]:
-    at = attrs.fields(cls)
-    found: list[Problem] = []
-    if selector.is_empty:
-        found.append(Problem(path_of(at.selector), "the selector is empty",
-                             "select the pods by the template's labels, e.g. app: <name>"))
-    elif not selector.matches(template.labels):
-        found.append(Problem(path_of(at.selector),
-                             "selector does not match the template labels "
-                             f"{dict(template.labels)}",
-                             "make spec.template.metadata.labels carry every label the "
-                             "selector requires"))
-    found += [p.under(path_of(at.template)) for p in template.mount_problems(claim_names)]
-    return found
-
-
 @attrs.frozen
-class Deployment(KubeObjectBase):
-    """An ``apps/v1`` Deployment. ``spec_extra`` carries e.g. ``strategy``, ``minReadySeconds``."""
-
-    k8s_definition: ClassVar[str] = "io.k8s.api.apps.v1.Deployment"
+class _Workload(KubeObjectBase):
+    """What Deployment and StatefulSet share: pods made from ``template`` and selected
+    by ``selector``, ``replicas`` of them."""
 
     metadata: ObjectMeta = attrs.field(metadata=wire("metadata"))
     replicas: int | None = attrs.field(default=None, kw_only=True,
@@ -69,34 +50,53 @@ class Deployment(KubeObjectBase):
     extra: FrozenMap[Any] = attrs.field(default=EMPTY, converter=to_frozen, kw_only=True,
                                         metadata=carried())
 
+    def _volumes_at_run_time(self) -> Iterable[str]:
+        """Names a mount may use besides the template's volumes."""
+        return ()
+
     @rule
     def _pods(self) -> list[Problem]:
-        return _workload_problems(Deployment, self.metadata, self.selector, self.template)
+        at = attrs.fields(type(self))
+        found: list[Problem] = []
+        if self.selector.is_empty:
+            found.append(Problem(path_of(at.selector), "the selector is empty",
+                                 "select the pods by the template's labels, e.g. app: <name>"))
+        elif not self.selector.matches(self.template.labels):
+            found.append(Problem(path_of(at.selector),
+                                 "selector does not match the template labels "
+                                 f"{dict(self.template.labels)}",
+                                 "make spec.template.metadata.labels carry every label the "
+                                 "selector requires"))
+        found += [p.under(path_of(at.template))
+                  for p in self.template.mount_problems(self._volumes_at_run_time())]
+        return found
+
+
+@attrs.frozen
+class Deployment(_Workload):
+    """An ``apps/v1`` Deployment. ``spec_extra`` carries e.g. ``strategy``, ``minReadySeconds``."""
+
+    k8s_definition: ClassVar[str] = "io.k8s.api.apps.v1.Deployment"
 
     @classmethod
     def of(cls, name: str, *, containers: Iterable[Container],
            replicas: int | None = None,
-           init_containers: Iterable[Container] = (),
-           volumes: Iterable[Volume] = (),
            namespace: str | None = None,
            labels: Mapping[str, str] | None = None,
            annotations: Mapping[str, str] | None = None,
            pod_annotations: Mapping[str, str] | None = None,
-           service_account_name: str | None = None,
-           automount_service_account_token: bool | None = None,
-           security_context: PodSecurityContext | None = None,
-           node_selector: Mapping[str, str] | None = None,
-           affinity: Mapping[str, Any] | None = None,
-           tolerations: Iterable[Toleration] = (),
-           topology_spread_constraints: Iterable[TopologySpreadConstraint] = (),
-           termination_grace_period_seconds: int | None = None,
-           strategy: Mapping[str, Any] | None = None) -> "Deployment":
+           strategy: Mapping[str, Any] | None = None,
+           **pod: Unpack[PodOptions]) -> "Deployment":
         """A Deployment whose pods carry ``labels`` (default ``{"app": name}``) and are
-        selected by them. The keywords are those of :meth:`StatefulSet.of` (but its
-        ``service_name`` and ``volume_claim_templates``): ``annotations`` go on the
-        Deployment, ``pod_annotations`` on its pods, ``strategy`` is ``spec.strategy``
-        (e.g. ``{"type": "Recreate"}``)."""
-        return _workload(cls, "strategy", locals())  # every keyword, passed on by name
+        selected by them; ``annotations`` go on the Deployment, ``pod_annotations`` on
+        its pods, ``strategy`` is ``spec.strategy`` (e.g. ``{"type": "Recreate"}``), and
+        the other keywords are those of :class:`~kancat.values.pod.PodOptions`
+        (``volumes=``, ``service_account_name=``, ``tolerations=``, ...).
+        :meth:`StatefulSet.of` takes the same keywords."""
+        meta, template, selector, collect = _pods_of(cls, name, namespace, labels, annotations,
+                                                     pod_annotations, containers, pod)
+        return finish(collect, cls, metadata=meta, template=template, selector=selector,
+                      replicas=replicas, spec_extra=_strategy("strategy", strategy))
 
 
 @attrs.frozen
@@ -127,6 +127,7 @@ class PersistentVolumeClaimTemplate(Value):
     extra: FrozenMap[Any] = attrs.field(default=EMPTY, converter=to_frozen, kw_only=True,
                                         metadata=carried())
 
+
     @rule
     def _claim(self) -> list[Problem]:
         at = attrs.fields(PersistentVolumeClaimTemplate)
@@ -141,7 +142,7 @@ class PersistentVolumeClaimTemplate(Value):
 
 
 @attrs.frozen
-class StatefulSet(KubeObjectBase):
+class StatefulSet(_Workload):
     """An ``apps/v1`` StatefulSet: stable names, ordered start, a claim per replica.
 
     Mounts may name a volume claim template as well as a pod volume.
@@ -149,26 +150,15 @@ class StatefulSet(KubeObjectBase):
 
     k8s_definition: ClassVar[str] = "io.k8s.api.apps.v1.StatefulSet"
 
-    metadata: ObjectMeta = attrs.field(metadata=wire("metadata"))
     service_name: str = attrs.field(kw_only=True, metadata=wire("spec.serviceName", check=partial(
         rules.dns1035_label, what="governing Service name")))
-    replicas: int | None = attrs.field(default=None, kw_only=True,
-                                       metadata=wire("spec.replicas", check=_REPLICAS))
-    selector: LabelSelector = attrs.field(kw_only=True, metadata=wire("spec.selector"))
-    template: PodTemplate = attrs.field(kw_only=True, metadata=wire("spec.template"))
     volume_claim_templates: tuple[PersistentVolumeClaimTemplate, ...] = attrs.field(
         default=(), converter=to_tuple, kw_only=True,
         metadata=wire("spec.volumeClaimTemplates"))
-    spec_extra: FrozenMap[Any] = attrs.field(default=EMPTY, converter=to_frozen, kw_only=True,
-                                             metadata=carried("spec"))
-    extra: FrozenMap[Any] = attrs.field(default=EMPTY, converter=to_frozen, kw_only=True,
-                                        metadata=carried())
 
-    @rule
-    def _pods(self) -> list[Problem]:
-        claims = [t.name for t in self.volume_claim_templates]
-        return _workload_problems(StatefulSet, self.metadata, self.selector, self.template,
-                                  claims)
+    def _volumes_at_run_time(self) -> Iterable[str]:
+        """The claim templates: each becomes a pod volume when a replica starts."""
+        return [t.name for t in self.volume_claim_templates]
 
     @rule
     def _names(self) -> list[Problem]:
@@ -190,54 +180,40 @@ class StatefulSet(KubeObjectBase):
     def of(cls, name: str, *, containers: Iterable[Container], service_name: str,
            replicas: int | None = None,
            volume_claim_templates: Iterable[PersistentVolumeClaimTemplate] = (),
-           init_containers: Iterable[Container] = (),
-           volumes: Iterable[Volume] = (),
            namespace: str | None = None,
            labels: Mapping[str, str] | None = None,
            annotations: Mapping[str, str] | None = None,
            pod_annotations: Mapping[str, str] | None = None,
-           service_account_name: str | None = None,
-           automount_service_account_token: bool | None = None,
-           security_context: PodSecurityContext | None = None,
-           node_selector: Mapping[str, str] | None = None,
-           affinity: Mapping[str, Any] | None = None,
-           tolerations: Iterable[Toleration] = (),
-           topology_spread_constraints: Iterable[TopologySpreadConstraint] = (),
-           termination_grace_period_seconds: int | None = None,
-           strategy: Mapping[str, Any] | None = None) -> "StatefulSet":
-        """A StatefulSet governed by the headless Service ``service_name``; the other
-        keywords are those of :meth:`Deployment.of` (``strategy`` is
-        ``spec.updateStrategy``, e.g. ``{"type": "OnDelete"}``)."""
-        return _workload(cls, "updateStrategy", locals())  # every keyword, by name
+           strategy: Mapping[str, Any] | None = None,
+           **pod: Unpack[PodOptions]) -> "StatefulSet":
+        """A StatefulSet governed by the headless Service ``service_name``, with a claim
+        per replica from each of ``volume_claim_templates``; the other keywords are
+        those of :meth:`Deployment.of` (``strategy`` is ``spec.updateStrategy``, e.g.
+        ``{"type": "OnDelete"}``)."""
+        meta, template, selector, collect = _pods_of(cls, name, namespace, labels, annotations,
+                                                     pod_annotations, containers, pod)
+        return finish(collect, cls, metadata=meta, template=template, selector=selector,
+                      replicas=replicas, service_name=service_name,
+                      volume_claim_templates=volume_claim_templates,
+                      spec_extra=_strategy("updateStrategy", strategy))
 
 
-_W = TypeVar("_W", Deployment, StatefulSet)
-
-_POD_OPTIONS = ("init_containers", "volumes", "service_account_name",
-                "automount_service_account_token", "security_context", "node_selector",
-                "affinity", "tolerations", "topology_spread_constraints",
-                "termination_grace_period_seconds")
-
-
-def _workload(cls: type[_W], strategy_key: str, given: Mapping[str, Any]) -> _W:
-    """The shared body of the workloads' ``of`` (``given`` is its keywords): metadata,
-    pod template and selector built from one set of options, every problem of every
-    part reported."""
-    name, labels, strategy = given["name"], given["labels"], given["strategy"]
+def _pods_of(cls: type, name: str, namespace: str | None, labels: Mapping[str, str] | None,
+             annotations: Mapping[str, str] | None, pod_annotations: Mapping[str, str] | None,
+             containers: Iterable[Container], pod: PodOptions,
+             ) -> tuple[ObjectMeta, PodTemplate, LabelSelector, Collect]:
+    """What the workloads' ``of`` share: metadata, a pod template and a selector built
+    from one set of labels, each problem kept in the returned collector under its path."""
     pod_labels = to_str_map(labels if labels is not None else {"app": name})
     at = attrs.fields(cls)
     collect = Collect()
-    meta = part(collect, path_of(at.metadata), ObjectMeta, name=name,
-                namespace=given["namespace"], labels=pod_labels,
-                annotations=given["annotations"])
-    template = part(collect, path_of(at.template), PodTemplate,
-                    containers=given["containers"], labels=pod_labels,
-                    annotations=given["pod_annotations"],
-                    **{key: given[key] for key in _POD_OPTIONS})
+    meta = part(collect, path_of(at.metadata), ObjectMeta, name=name, namespace=namespace,
+                labels=pod_labels, annotations=annotations)
+    template = part(collect, path_of(at.template), PodTemplate, containers=containers,
+                    labels=pod_labels, annotations=pod_annotations, **pod_fields(pod))
     selector = part(collect, path_of(at.selector), LabelSelector, match_labels=pod_labels)
-    more = {key: given[key] for key in ("service_name", "volume_claim_templates")
-            if key in given}
-    return finish(collect, cls, metadata=meta, template=template, selector=selector,
-                  replicas=given["replicas"],
-                  spec_extra={strategy_key: strategy} if strategy is not None else EMPTY,
-                  **more)
+    return meta, template, selector, collect
+
+
+def _strategy(key: str, strategy: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    return {key: strategy} if strategy is not None else EMPTY
