@@ -221,7 +221,8 @@ def other_problems(level: Level, field: FieldPlan, value: Any) -> list[Problem]:
 # --- the validation of a class, compiled ------------------------------------------------------
 
 Validator = Callable[[Any, bool], list[Problem]]
-_VALIDATORS: dict[type, Validator] = {}
+VALIDATORS: dict[type, Validator] = {}
+"""The compiled validations, by class (filled by :func:`validator`)."""
 
 
 def validator(cls: type) -> Validator:
@@ -229,9 +230,9 @@ def validator(cls: type) -> Validator:
     problem of ``value`` (see :func:`kancat.core.value.validate`). It is compiled once
     per class into plain Python — a few lines per field, the common case (a value of
     the declared type) decided by one comparison — since every value built runs it."""
-    found = _VALIDATORS.get(cls)
+    found = VALIDATORS.get(cls)
     if found is None:
-        found = _VALIDATORS[cls] = _compile(plan_of(cls))
+        found = VALIDATORS[cls] = _compile(plan_of(cls))
     return found
 
 
@@ -289,25 +290,25 @@ def _field_lines(plan: Plan, field: FieldPlan, index: int,
     return lines
 
 
-def _fast_test(shape: Shape, name: str, namespace: dict[str, Any]) -> str:
+def _fast_test(shape: Shape, name: str, namespace: dict[str, Any], v: str = "v") -> str:
     """A Python expression true when ``v`` may not have ``shape`` (then the full check,
     :func:`type_problems`, says why); ``""`` when only the full check can tell."""
     namespace[name] = shape.types
     if shape.kind == "scalar":
         if shape.choices is not None:
             namespace[f"{name}_CHOICES"] = frozenset(shape.choices)
-            return f"v.__class__ not in {name} or v not in {name}_CHOICES"
-        return f"v.__class__ not in {name}"
+            return f"{v}.__class__ not in {name} or {v} not in {name}_CHOICES"
+        return f"{v}.__class__ not in {name}"
     if shape.kind in ("value", "oneof", "text"):
-        return f"not isinstance(v, {name})"
-    if shape.kind == "list" and shape.item is not None:
-        item = _fast_test(shape.item, f"{name}_ITEM", namespace).replace("v", "x")
-        inner = f" or any({item} for x in v)" if item else ""
-        return f"v.__class__ is not tuple{inner}"
-    if shape.kind == "map" and shape.item is not None:
-        item = _fast_test(shape.item, f"{name}_ITEM", namespace).replace("v", "x")
-        inner = f" or any({item} for x in v.values())" if item else ""
-        return f"v.__class__ is not FrozenMap{inner}"
+        return f"not isinstance({v}, {name})"
+    if shape.kind in ("list", "map") and shape.item is not None:
+        container, items = (("tuple", v) if shape.kind == "list" else
+                            ("FrozenMap", f"{v}.values()"))
+        x = f"{v}x"
+        item = _fast_test(shape.item, f"{name}_ITEM", namespace, x)
+        # an empty container (the common case) needs no look at its items
+        inner = f" or {v} and any({item} for {x} in {items})" if item else ""
+        return f"{v}.__class__ is not {container}{inner}"
     if shape.kind == "json" and shape.types:
-        return "v.__class__ is not FrozenMap"
+        return f"{v}.__class__ is not FrozenMap"
     return ""

@@ -12,7 +12,7 @@ field path, beside every other problem of the same value.
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from kancat.core.frozen import EMPTY, FrozenMap, freeze
+from kancat.core.frozen import EMPTY, FrozenMap, freeze, is_mapping
 from kancat.errors import InvalidArgument, InvalidValue, Problem
 
 if TYPE_CHECKING:
@@ -26,6 +26,10 @@ _T = TypeVar("_T")
 
 def to_tuple(items: Iterable[Any]) -> tuple[Any, ...]:
     """Converter: any iterable but a lone string or mapping to a tuple (else kept)."""
+    if items.__class__ is tuple:
+        return items
+    if items.__class__ is list:
+        return tuple(items)
     if isinstance(items, tuple):
         return items
     if isinstance(items, (list, set, frozenset)) or (
@@ -50,8 +54,8 @@ def to_frozen(data: Mapping[str, Any] | None) -> FrozenMap[Any]:
     if data is None or data is EMPTY:
         return EMPTY
     if type(data) is FrozenMap:
-        return data if data else EMPTY
-    if not isinstance(data, Mapping):
+        return data if data._items else EMPTY
+    if not is_mapping(data):
         return cast(FrozenMap[Any], data)
     result: FrozenMap[Any] = freeze(data)
     return result

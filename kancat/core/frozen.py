@@ -16,9 +16,9 @@ True
 """
 
 from collections.abc import ItemsView, Iterator, KeysView, Mapping, ValuesView
-from typing import Any, TypeAlias, TypeVar, final
+from typing import Any, TypeAlias, TypeGuard, TypeVar, final
 
-__all__ = ["EMPTY", "FrozenJSON", "FrozenMap", "freeze", "thaw"]
+__all__ = ["EMPTY", "FrozenJSON", "FrozenMap", "freeze", "is_mapping", "thaw"]
 
 _V_co = TypeVar("_V_co", covariant=True)
 
@@ -111,9 +111,15 @@ class FrozenMap(Mapping[str, _V_co]):
 EMPTY: FrozenMap[Any] = FrozenMap()
 
 
+def is_mapping(value: object) -> TypeGuard[Mapping[Any, Any]]:
+    """``isinstance(value, Mapping)``, decided without the ABC machinery for a dict or
+    a FrozenMap (every value built asks it several times)."""
+    return value.__class__ is dict or value.__class__ is FrozenMap or isinstance(value, Mapping)
+
+
 def freeze(value: Any) -> FrozenJSON:
     """Deep-freeze plain JSON data (dicts, lists, scalars)."""
-    if isinstance(value, Mapping):
+    if is_mapping(value):
         if not value:
             return EMPTY
         return FrozenMap({str(k): freeze(v) for k, v in value.items()})

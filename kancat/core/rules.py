@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from kancat.core.frozen import FrozenMap
+from kancat.core.frozen import FrozenMap, is_mapping
 from kancat.errors import InvalidValue, Problem
 
 _DNS1123_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?\Z")
@@ -122,7 +122,7 @@ def labels(path: str, value: Mapping[Any, Any]) -> list[Problem]:
     The same label maps recur in metadata, selectors and templates: a frozen map
     found valid once is not checked again.
     """
-    if not isinstance(value, Mapping):
+    if not is_mapping(value):
         return _label_problems(path, value)
     if not value or (type(value) is FrozenMap and _valid_labels(value)):
         return []
@@ -145,14 +145,15 @@ def entries(path: str, value: object, *, key: Check, item: Check, what: str,
     data['b c'] key 'b c' is not a valid ConfigMap/Secret key
     data['b c'] value must be a string, got 1
     """
-    if not isinstance(value, Mapping):
+    if not is_mapping(value):
         shown = type(value).__name__ if sensitive else _show(value)
         return [Problem(path, f"{what} must be a mapping, got {shown}", hint)]
     found: list[Problem] = []
     for name, entry in value.items():
-        at = f"{path}[{name!r}]" if isinstance(name, str) else path
-        found += key(at, name)
-        found += item(at, entry)
+        problems = key("", name) + item("", entry)  # paths are built only for a problem
+        if problems:
+            at = f"{path}[{name!r}]" if isinstance(name, str) else path
+            found += [p.under(at) for p in problems]
     return found
 
 
@@ -189,7 +190,7 @@ def annotations(path: str, value: Mapping[Any, Any]) -> list[Problem]:
                     item=functools.partial(string, what="annotation value",
                                  hint="quote it: annotation values are strings"),
                     what="annotations")
-    if isinstance(value, Mapping):
+    if is_mapping(value):
         total = sum(len(str(key)) + len(text) for key, text in value.items()
                     if isinstance(text, str))
         if total > 256 * 1024:
@@ -303,9 +304,12 @@ def boolean(path: str, value: object, *, what: str = "value") -> list[Problem]:
     return []
 
 
-def unique(path: str, items: Sequence[object], key: Callable[[Any], object], *,
-           field: str, what: str) -> list[Problem]:
-    """Report each later duplicate of ``key(item)`` at ``path[i].field``."""
+def unique(path: "str | Callable[[], str]", items: Sequence[object],
+           key: Callable[[Any], object], *, field: str, what: str) -> list[Problem]:
+    """Report each later duplicate of ``key(item)`` at ``path[i].field`` (``path`` may
+    be a function giving it, called only when there is a duplicate)."""
+    if len(items) < 2:
+        return []
     seen: dict[object, int] = {}
     found: list[Problem] = []
     for index, item in enumerate(items):
@@ -313,10 +317,10 @@ def unique(path: str, items: Sequence[object], key: Callable[[Any], object], *,
         if value is None:
             continue
         if value in seen:
-            found.append(Problem(f"{path}[{index}].{field}",
-                                 f"duplicate {what} {value!r} (also at {path}[{seen[value]}])",
+            where = path if isinstance(path, str) else path()
+            found.append(Problem(f"{where}[{index}].{field}",
+                                 f"duplicate {what} {value!r} (also at {where}[{seen[value]}])",
                                  f"give each {what} a different value"))
         else:
             seen[value] = index
     return found
-

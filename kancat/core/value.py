@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar
 
 import attrs
 
-from kancat.core.checks import HOLE, validator
+from kancat.core.checks import HOLE, VALIDATORS, validator
 from kancat.core.collect import Collect, as_result
 from kancat.core.fields import wire  # noqa: F401  (the doctest declares a class with it)
 from kancat.core.plan import FieldPlan, Level, Plan, plan_of
@@ -99,7 +99,9 @@ class Value:
     wire_reserved: ClassVar[tuple[str, ...]] = ()
 
     def __attrs_post_init__(self) -> None:
-        problems = validate(self)
+        # validate(self), without two calls: every value built runs this line
+        check = VALIDATORS.get(self.__class__) or validator(self.__class__)
+        problems = check(self, False)
         if problems:
             raise InvalidValue(problems)
 
@@ -165,12 +167,17 @@ def assemble(cls: type[_V], values: Mapping[str, Any], *,
     return stand_in, validate(stand_in, guarded=True)
 
 
-def part(collect: Collect, path: str, cls: type[_V], **values: Any) -> _V:
+def part(collect: Collect, path: "str | tuple[str, int]", cls: type[_V], **values: Any) -> _V:
     """Build a part of a larger value: its problems go into ``collect`` under
-    ``path``, and a provisional value stands for it when it is invalid."""
-    value, problems = assemble(cls, values)
-    collect.add(problems, path)
-    return value
+    ``path`` (``(path, index)`` for an item of a list), and a provisional value stands
+    for it when it is invalid."""
+    try:
+        return cls(**values)  # the common case, without assemble's tuple
+    except InvalidValue as error:
+        collect.add(error.problems, path if isinstance(path, str) else
+                    f"{path[0]}[{path[1]}]")
+        stand_in: _V = provisional(cls, values)
+        return stand_in
 
 
 def finish(collect: Collect, cls: type[_V], **values: Any) -> _V:

@@ -87,6 +87,57 @@ class _Loader(_BaseLoader):  # type: ignore[misc]  # PyYAML's loaders are untype
         return super().construct_mapping(node, deep)
 
 
+    def construct_document(self, node: Any) -> Any:
+        # Most documents are plain maps, lists and scalars: build them in one walk, and
+        # leave anything else (merge keys, explicit tags, complex keys) to PyYAML's
+        # constructor, which would build the same data from plain nodes, more slowly.
+        try:
+            return _plain(node, self)
+        except _NotPlain:
+            return super().construct_document(node)
+
+
+class _NotPlain(Exception):
+    """A node the quick walk leaves to PyYAML's constructor."""
+
+
+_STR, _MAP, _SEQ = ("tag:yaml.org,2002:str", "tag:yaml.org,2002:map",
+                    "tag:yaml.org,2002:seq")
+_PLAIN_SCALARS = frozenset({_STR, "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+                            "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"})
+
+
+def _plain(node: Any, loader: Any) -> Any:
+    """The data of a document made of plain nodes (what PyYAML's safe constructor
+    builds from them: its scalar constructors convert the scalars that are not text),
+    a key given twice refused; raises :class:`_NotPlain` for anything else."""
+    kind = node.__class__
+    if kind is yaml.ScalarNode:
+        tag = node.tag
+        if tag == _STR:
+            return node.value
+        if tag not in _PLAIN_SCALARS:
+            raise _NotPlain
+        return loader.yaml_constructors[tag](loader, node)
+    if kind is yaml.MappingNode and node.tag == _MAP:
+        result: dict[Any, Any] = {}
+        seen: set[str] = set()  # by text, as construct_mapping: 1 and "1" are one JSON key
+        for key_node, value_node in node.value:
+            if key_node.__class__ is not yaml.ScalarNode or key_node.tag not in _PLAIN_SCALARS:
+                raise _NotPlain
+            text = key_node.value
+            if text in seen:
+                raise yaml.constructor.ConstructorError(
+                    "while constructing a mapping", node.start_mark,
+                    f"found duplicate key {text!r}", key_node.start_mark)
+            seen.add(text)
+            result[_plain(key_node, loader)] = _plain(value_node, loader)
+        return result
+    if kind is yaml.SequenceNode and node.tag == _SEQ:
+        return [_plain(item, loader) for item in node.value]
+    raise _NotPlain
+
+
 _SCALAR_TAGS: dict[tuple[str, Any], str] = {}
 
 _Loader.yaml_implicit_resolvers = {

@@ -22,7 +22,7 @@ import attrs
 from kancat.core import rules
 from kancat.core.collect import Collect, to_frozen, to_frozen_tuple, to_str_tuple, to_tuple
 from kancat.core.fields import carried, path_of, wire
-from kancat.core.frozen import EMPTY, FrozenMap
+from kancat.core.frozen import EMPTY, FrozenMap, is_mapping
 from kancat.core.value import Value, finish, part, rule
 from kancat.errors import InvalidValue, Problem
 from kancat.values.image import ImageRef, to_image
@@ -370,7 +370,7 @@ def _quantities(data: Mapping[str, "Quantity | str | int | float"] | None) -> Fr
         return EMPTY
     if isinstance(data, FrozenMap) and all(type(v) is Quantity for v in data.values()):
         return data
-    if not isinstance(data, Mapping):
+    if not is_mapping(data):
         return cast(FrozenMap[Quantity], data)  # not a mapping: reported by the check
     converted: dict[str, Any] = {}
     for key, value in data.items():
@@ -584,14 +584,16 @@ class Container(Value):
 
     @rule
     def _unique(self) -> list[Problem]:
-        at = attrs.fields(Container)
-        found = rules.unique(path_of(at.ports), self.ports, lambda p: p.name, field="name",
+        def ports() -> str:  # paths are built only for a problem
+            return path_of(attrs.fields(Container).ports)
+
+        found = rules.unique(ports, self.ports, lambda p: p.name, field="name",
                              what="port name")
-        found += rules.unique(path_of(at.ports), self.ports,
-                              lambda p: (p.container_port, p.protocol),
+        found += rules.unique(ports, self.ports, lambda p: (p.container_port, p.protocol),
                               field="containerPort", what="port and protocol")
-        found += rules.unique(path_of(at.volume_mounts), self.volume_mounts,
-                              lambda m: m.mount_path, field="mountPath", what="mountPath")
+        found += rules.unique(lambda: path_of(attrs.fields(Container).volume_mounts),
+                              self.volume_mounts, lambda m: m.mount_path, field="mountPath",
+                              what="mountPath")
         return found
 
     @rule
@@ -603,10 +605,9 @@ class Container(Value):
             if probe is None:
                 continue
             field = getattr(attrs.fields(Container), attribute)
-            key = path_of(field)
             if attribute != "readiness_probe" and probe.success_threshold not in (None, 1):
                 found.append(Problem(path_of(field, attrs.fields(Probe).success_threshold),
-                                     f"successThreshold of a {key} must be 1, got "
+                                     f"successThreshold of a {path_of(field)} must be 1, got "
                                      f"{probe.success_threshold}",
                                      "remove successThreshold or set it to 1"))
             if attribute == "readiness_probe" and \
@@ -677,7 +678,7 @@ class Container(Value):
 def _items(collect: Collect, path: str, given: Any, cls: type[Value], key: str,
            value: str) -> tuple[Any, ...]:
     """List items from a mapping (each entry ``cls(key=k, value=v)``) or as given."""
-    if not isinstance(given, Mapping):
+    if not is_mapping(given):
         return to_tuple(given)
-    return tuple(part(collect, f"{path}[{index}]", cls, **{key: k, value: v})
+    return tuple(part(collect, (path, index), cls, **{key: k, value: v})
                  for index, (k, v) in enumerate(given.items()))

@@ -217,21 +217,22 @@ class PodTemplate(Value):
         if not self.containers:
             found.append(Problem(path_of(at.containers), "a pod needs at least one container",
                                  "add the application container"))
-        seen: dict[str, str] = {}
+        seen: dict[str, tuple[Any, int]] = {}
         for field, group in ((at.init_containers, self.init_containers),
                              (at.containers, self.containers)):
-            key = path_of(field).rsplit(".", 1)[-1]
             for index, container in enumerate(group):
                 name = container.name
                 if isinstance(name, str):
                     if name in seen:
+                        first, number = seen[name]
+                        key = path_of(first).rsplit(".", 1)[-1]
                         found.append(Problem(path_of(field, index, of.name),
                                              f"duplicate container name {name!r} (already used "
-                                             f"by {seen[name]})",
+                                             f"by {key}[{number}])",
                                              "give every container and init container its "
                                              "own name"))
                     else:
-                        seen[name] = f"{key}[{index}]"
+                        seen[name] = (field, index)
                 if field is at.containers and container.restart_policy is not None:
                     found.append(Problem(path_of(field, index, of.restart_policy),
                                          "restartPolicy is only allowed on init containers",
@@ -249,7 +250,7 @@ class PodTemplate(Value):
 
     @rule
     def _volumes(self) -> list[Problem]:
-        return rules.unique(path_of(attrs.fields(PodTemplate).volumes), self.volumes,
+        return rules.unique(lambda: path_of(attrs.fields(PodTemplate).volumes), self.volumes,
                             lambda v: v.name, field="name", what="volume name")
 
     @classmethod

@@ -14,7 +14,6 @@ True
   '12 apples' is not a Kubernetes quantity (write a number with an optional suffix such as 100m, 0.5, 128Mi or 1G)>
 """
 
-import functools
 import re
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, ClassVar, Final
@@ -105,6 +104,9 @@ class Quantity:
         """Like :meth:`parse` but raising :class:`~kancat.errors.InvalidValue`."""
         if isinstance(value, Quantity):
             return value
+        known = _KNOWN.get(value) if type(value) is str else None
+        if known is not None:
+            return known
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             raise InvalidValue([_problem(value)])
         text = value if isinstance(value, str) else _number_text(value)
@@ -128,10 +130,17 @@ class Quantity:
         return self.text
 
 
-@functools.lru_cache(maxsize=4096)
+_KNOWN: dict[str, Quantity] = {}
+"""Quantities are immutable: equal texts share one value (the first 4096 texts seen)."""
+
+
 def _cached(text: str) -> Quantity:
-    """Quantities are immutable: equal texts can share one value."""
-    return Quantity(text)
+    found = _KNOWN.get(text)
+    if found is None:
+        found = Quantity(text)
+        if len(_KNOWN) < 4096:
+            _KNOWN[text] = found
+    return found
 
 
 def _number_text(value: int | float) -> str:

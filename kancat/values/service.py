@@ -22,7 +22,7 @@ import attrs
 from kancat.core import rules
 from kancat.core.collect import Collect, to_frozen, to_str_map, to_tuple
 from kancat.core.fields import carried, path_of, wire
-from kancat.core.frozen import EMPTY, FrozenMap
+from kancat.core.frozen import EMPTY, FrozenMap, is_mapping
 from kancat.core.value import Value, finish, part, rule
 from kancat.errors import Problem
 from kancat.values.container import Protocol
@@ -94,10 +94,12 @@ class Service(KubeObjectBase):
                     found.append(Problem(path_of(at.ports, index, of.name),
                                          "a Service with several ports must name each",
                                          "give the port a name such as 'http'"))
-        found += rules.unique(path_of(at.ports), self.ports, lambda p: p.name,
-                              field=path_of(of.name), what="port name")
-        found += rules.unique(path_of(at.ports), self.ports, lambda p: (p.port, p.protocol),
-                              field=path_of(of.port), what="port and protocol")
+        if len(self.ports) > 1:
+            found += rules.unique(path_of(at.ports), self.ports, lambda p: p.name,
+                                  field=path_of(of.name), what="port name")
+            found += rules.unique(path_of(at.ports), self.ports,
+                                  lambda p: (p.port, p.protocol), field=path_of(of.port),
+                                  what="port and protocol")
         if self.type not in ("NodePort", "LoadBalancer"):
             for index, port in enumerate(self.ports):
                 if port.node_port is not None:
@@ -135,7 +137,7 @@ class Service(KubeObjectBase):
         port_list = (tuple(part(collect, path_of(at.ports, index), ServicePort, port=number,
                                 target_port=port_name, name=port_name)
                            for index, (port_name, number) in enumerate(ports.items()))
-                     if isinstance(ports, Mapping) else to_tuple(ports))
+                     if is_mapping(ports) else to_tuple(ports))
         return finish(collect, cls, metadata=meta, ports=port_list, selector=selector,
                       type=type, cluster_ip=cluster_ip)
 

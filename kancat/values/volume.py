@@ -55,7 +55,7 @@ def _mode(name: str) -> dict[str, Any]:
 
 
 def _unique_paths(owner: type, items: tuple[Any, ...]) -> list[Problem]:
-    return rules.unique(path_of(attrs.fields(owner).items), items, lambda i: i.path,
+    return rules.unique(lambda: path_of(attrs.fields(owner).items), items, lambda i: i.path,
                         field="path", what="path")
 
 
