@@ -421,17 +421,15 @@ class Resources(Value):
     @rule
     def _requests_within_limits(self) -> list[Problem]:
         found: list[Problem] = []
-        at = attrs.fields(Resources)
         for key, request in self.requests.items():
             limit = self.limits.get(key)
-            where = path_of(at.requests) + f"[{key!r}]"
             overcommittable = key in rules.STANDARD_CONTAINER_RESOURCES
             if limit is not None and request.amount > limit.amount:
-                found.append(Problem(where, f"request {request} is above the limit {limit}",
-                                     "raise the limit or lower the request"))
+                found.append(Problem(_request_path(key), f"request {request} is above the "
+                                     f"limit {limit}", "raise the limit or lower the request"))
             elif not overcommittable and (limit is None or request.amount != limit.amount):
-                found.append(Problem(where, f"{key} cannot be overcommitted: its request must "
-                                            "equal its limit",
+                found.append(Problem(_request_path(key), f"{key} cannot be overcommitted: its "
+                                     "request must equal its limit",
                                      f"set limits[{key!r}] to {request}"))
         return found
 
@@ -441,6 +439,10 @@ class Resources(Value):
 
 
 NO_RESOURCES = Resources()
+
+
+def _request_path(key: str) -> str:
+    return path_of(attrs.fields(Resources).requests) + f"[{key!r}]"
 
 
 # --- security ------------------------------------------------------------------------------
