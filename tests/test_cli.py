@@ -14,6 +14,7 @@ import yaml
 
 import kancat
 from kancat.cli import main
+from tests.manifests import deployment_yaml
 
 DATA = Path(__file__).parent / "data" / "cli"
 PRODUCTION_KINDS = ["Namespace", "ConfigMap", "ConfigMap", "Deployment", "Service", "Service",
@@ -491,18 +492,10 @@ def test_check_a_directory_without_kustomization_reads_every_manifest(
     assert capsys.readouterr().err == "ok: 4 objects in 2 files\n"
 
 
-UNPINNED = """\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers: [{name: app, image: "nginx:latest"}]
-      volumes: [{name: keys, secret: {secretName: tls}}]
-"""
+UNPINNED = deployment_yaml("""
+    containers: [{name: app, image: "nginx:latest"}]
+    volumes: [{name: keys, secret: {secretName: tls}}]
+""")
 
 
 def test_warnings_go_to_standard_error_and_strict_makes_them_problems(

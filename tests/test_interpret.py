@@ -19,6 +19,7 @@ from kancat.values import (
     PodTemplate,
     Service,
 )
+from tests.manifests import deployment_yaml
 from tests.validators import validate_manifest
 
 DATA = Path(__file__).parent / "data"
@@ -81,21 +82,13 @@ def test_yaml_1_1_booleans_and_octals_stay_strings() -> None:
 
 
 def test_numbers_and_missing_protocols_load_as_kubernetes_defaults_them() -> None:
-    text = """
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web}
-spec:
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers:
-      - name: app
-        image: web:1
-        ports: [{containerPort: 8080}]
-        resources: {requests: {cpu: 1, memory: 1.5}}
-"""
+    text = deployment_yaml("""
+        containers:
+        - name: app
+          image: web:1
+          ports: [{containerPort: 8080}]
+          resources: {requests: {cpu: 1, memory: 1.5}}
+    """)
     (deployment,) = _objects(text)
     manifest = to_manifests(deployment)[0]
     container = manifest["spec"]["template"]["spec"]["containers"][0]
@@ -293,21 +286,13 @@ def test_wrong_types_anywhere_are_problems(text: str, path: str) -> None:
 
 
 def test_a_broken_part_hides_none_of_the_other_problems_of_the_document() -> None:
-    result = load_yaml("""\
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: web}
-spec:
-  selector: {matchLabels: {app: api}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      containers:
-      - {name: app, image: web, ports: [{containerPort: 70000}],
-         volumeMounts: [{name: cache, mountPath: /cache}]}
-      - {name: app, image: "Web App"}
-      volumes: [{name: data, emptyDir: {}}, {name: data, emptyDir: {}}]
-""")
+    result = load_yaml(deployment_yaml("""
+        containers:
+        - {name: app, image: web, ports: [{containerPort: 70000}],
+           volumeMounts: [{name: cache, mountPath: /cache}]}
+        - {name: app, image: "Web App"}
+        volumes: [{name: data, emptyDir: {}}, {name: data, emptyDir: {}}]
+    """, selected="api"))
     assert isinstance(result, Failure)
     assert [p.path for p in result.failure().problems] == [
         "spec.selector",
