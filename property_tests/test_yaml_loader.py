@@ -34,7 +34,7 @@ def _same_with_types(a: Any, b: Any) -> bool:
         return list(a) == list(b) and all(
             _same_with_types(x, y) for x, y in zip(a.values(), b.values(), strict=True))
     if isinstance(a, list):
-        return len(a) == len(b) and all(_same_with_types(x, y) for x, y in zip(a, b))
+        return len(a) == len(b) and all(_same_with_types(x, y) for x, y in zip(a, b, strict=True))
     return a == b or (a != a and b != b)  # NaN
 
 
