@@ -17,7 +17,6 @@ True
 ['Deployment', 'StatefulSet']
 """
 
-from collections.abc import Iterable
 from typing import Any, Final, TypeVar
 
 import attrs
@@ -90,10 +89,6 @@ class Kind:
     def group(self) -> str:
         """The API group (``""`` for the core group)."""
         return self.versions[-1][1].rpartition("/")[0]
-
-    @property
-    def carries_pods(self) -> bool:
-        return self.pods is not None
 
 
 _ALWAYS: Final = OLDEST_VERSION
@@ -196,11 +191,6 @@ def parse_version(text: str | KubernetesVersion) -> KubernetesVersion:
         raise InvalidArgument(f"kubernetes_version {text!r} is outside 1.20–1.37, the "
                               "versions kancat knows how to emit for")
     return version
-
-
-def modelled(kinds: Iterable[Kind] = KINDS) -> tuple[Kind, ...]:
-    """The rows with a value class."""
-    return tuple(k for k in kinds if k.value is not None)
 
 
 _O = TypeVar("_O")
