@@ -111,6 +111,15 @@ def qualified_name(path: str, key: object, *, what: str) -> list[Problem]:
     return found
 
 
+def _known_valid(valid: Callable[[FrozenMap[Any]], bool], value: FrozenMap[Any]) -> bool:
+    """``valid(value)``, remembered; a map that cannot be hashed (a list inside) is
+    checked afresh by the caller."""
+    try:
+        return valid(value)
+    except TypeError:
+        return False
+
+
 @functools.lru_cache(maxsize=4096)
 def _valid_labels(value: FrozenMap[Any]) -> bool:
     return not _label_problems("", value)
@@ -124,7 +133,7 @@ def labels(path: str, value: Mapping[Any, Any]) -> list[Problem]:
     """
     if not is_mapping(value):
         return _label_problems(path, value)
-    if not value or (type(value) is FrozenMap and _valid_labels(value)):
+    if not value or (type(value) is FrozenMap and _known_valid(_valid_labels, value)):
         return []
     return _label_problems(path, value)
 
@@ -184,8 +193,23 @@ def _label_problems(path: str, value: object) -> list[Problem]:
                    what="labels")
 
 
+@functools.lru_cache(maxsize=4096)
+def _valid_annotations(value: FrozenMap[Any]) -> bool:
+    return not _annotation_problems("", value)
+
+
 def annotations(path: str, value: Mapping[Any, Any]) -> list[Problem]:
-    """Annotation keys are qualified names; values any string; 256 KiB in total."""
+    """Annotation keys are qualified names; values any string; 256 KiB in total.
+
+    Like labels, a frozen map found valid once is not checked again (an injected
+    pod's annotations recur on every pod the same injection made).
+    """
+    if type(value) is FrozenMap and (not value or _known_valid(_valid_annotations, value)):
+        return []
+    return _annotation_problems(path, value)
+
+
+def _annotation_problems(path: str, value: object) -> list[Problem]:
     found = entries(path, value, key=functools.partial(qualified_name, what="annotation"),
                     item=functools.partial(string, what="annotation value",
                                  hint="quote it: annotation values are strings"),

@@ -53,7 +53,7 @@ except AttributeError:  # PyYAML built without libyaml: same output, slower
 
 _STR, _INT, _BOOL, _NULL = (f"tag:yaml.org,2002:{t}" for t in ("str", "int", "bool", "null"))
 _MAP, _SEQ = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
-_RESOLVED: dict[tuple[str, tuple[bool, bool]], str] = {}
+_RESOLVED: dict[str, str] = {}
 
 
 class _Dumper(_BaseDumper):  # type: ignore[misc]  # PyYAML's dumpers are untyped
@@ -108,12 +108,13 @@ def _resolve(kind: Any, value: Any, implicit: Any) -> Any:
     """The tag the serializer compares a node's with, to leave it implicit."""
     if kind is not _SCALAR:
         return _MAP if kind is _MAPPING else _SEQ
-    key = (value, implicit)
-    tag = _RESOLVED.get(key)
+    if not implicit[0]:  # asked for a quoted scalar: PyYAML's answer is always str
+        return _STR
+    tag = _RESOLVED.get(value)
     if tag is None:
         tag = _RESOLVER.resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
-        if len(_RESOLVED) < 65536:  # the tag depends only on the text: safe to keep
-            _RESOLVED[key] = tag
+        if len(_RESOLVED) < 65536:  # the tag of a plain scalar depends only on its text
+            _RESOLVED[value] = tag
     return tag
 
 
