@@ -44,10 +44,11 @@ _VERSION = (1, 32)
 
 
 def described() -> tuple[tuple[str, str], ...]:
-    """(apiVersion, kind) of every kind of the kinds table, as Kubernetes 1.32 serves it."""
+    """(apiVersion, kind) of every built-in kind of the kinds table, as Kubernetes 1.32
+    serves it (custom resources are described by ``scripts/gen_istio_fields.py``)."""
     from kancat.values.kinds import KINDS
 
-    return tuple((row.api_version(_VERSION), row.name) for row in KINDS)
+    return tuple((row.api_version(_VERSION), row.name) for row in KINDS if row.built_in)
 
 
 _META_KINDS = frozenset({"DeleteOptions", "WatchEvent"})

@@ -191,12 +191,12 @@ spec:
 
 
 def test_lists_expand_and_unknown_kinds_pass_through() -> None:
-    crd = {"apiVersion": "networking.istio.io/v1", "kind": "VirtualService",
-           "metadata": {"name": "web"}, "spec": {"hosts": ["web"]}}
+    crd = {"apiVersion": "networking.istio.io/v1alpha3", "kind": "EnvoyFilter",
+           "metadata": {"name": "web"}, "spec": {"configPatches": []}}
     result = load_documents([{"apiVersion": "v1", "kind": "List", "items": [crd]}, None])
     (opaque,) = result.unwrap()
     assert isinstance(opaque, OpaqueObject)
-    assert (opaque.kind, opaque.name) == ("VirtualService", "web")
+    assert (opaque.kind, opaque.name) == ("EnvoyFilter", "web")
     assert to_manifests(opaque) == [crd]
 
 

@@ -148,8 +148,10 @@ def test_a_registered_strategy_needs_no_options() -> None:
 @pytest.mark.parametrize("kind", [row for row in KINDS if row.value is not None],
                          ids=lambda row: row.name)
 def test_kube_objects_draw_every_modelled_kind(kind: Any) -> None:
+    # one kind of some twenty (and the carried ones) per draw: look long enough that a
+    # kind the strategy reaches is found every time, stopping at the first
     found = find(strategies.kube_objects(), lambda obj: type(obj) is kind.value,
-                 settings=NO_SHRINKING)
+                 settings=settings(NO_SHRINKING, max_examples=3000))
     assert found.kind == kind.name
 
 

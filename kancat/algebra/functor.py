@@ -261,11 +261,11 @@ def _fmap(f: SlotMap, target: _T) -> _T:
     result: Any
     if isinstance(target, Container):
         result = f.on_container(target)
-    elif isinstance(target, PodTemplate):
-        result = _on_pod(f, target)
-    elif isinstance(target, KubeObjectBase):
+    elif isinstance(target, KubeObjectBase):  # first: a Pod is also a PodTemplate
         pod = pod_of(target)
         result = target if pod is None else with_pod(target, _on_pod(f, pod))
+    elif isinstance(target, PodTemplate):
+        result = _on_pod(f, target)
     elif isinstance(target, OpaqueObject):
         result = target
     elif isinstance(target, list):

@@ -92,8 +92,8 @@ from kancat.core import rules as check
 from kancat.core.collect import Collect, check_types, to_tuple
 from kancat.core.diff import differences
 from kancat.core.frozen import EMPTY, FrozenMap
-from kancat.errors import FieldConflict, InvalidArgument, MeshConflict, Problem
-from kancat.values import Deployment, Service, StatefulSet
+from kancat.errors import FieldConflict, InvalidArgument, InvalidValue, MeshConflict, Problem
+from kancat.values import Deployment, KubeObjectBase, Service, StatefulSet
 from kancat.values.service import ServiceType
 
 __all__ = [
@@ -615,18 +615,33 @@ class Mesh:
         return attrs.evolve(self, services=FrozenMap(
             {name: service.transform(t) for name, service in self.services.items()}))
 
-    def objects(self) -> tuple[Service | Workload, ...]:
-        """Every Kubernetes object, for :func:`kancat.interpret.emit.to_yaml` and friends:
-        service by service in name order, each Service before its workloads. An object
-        two services carry alike (two Services in front of one Deployment) comes once.
+    def objects(self) -> tuple[KubeObjectBase, ...]:
+        """Every object of the mesh, for :func:`kancat.interpret.emit.to_yaml` and
+        friends: first what its policy and control plane mean (namespaces with their
+        labels, PeerAuthentications, Sidecars, ServiceEntries, NetworkPolicies: see
+        :mod:`kancat.algebra.effects`), then service by service in name order each
+        Service, its DestinationRule where mTLS is STRICT, and its workloads. An object
+        two services carry alike comes once.
 
-        The control plane and the policies are not objects here: the Istio patterns turn
-        them into resources.
+        Raises :class:`~kancat.errors.InvalidValue` naming every workload that breaks
+        the policy it runs under (:func:`~kancat.algebra.effects.policy_problems`):
+        a mesh that contradicts its own policy is never emitted.
         """
-        seen: set[Service | Workload] = set()
-        found: list[Service | Workload] = []
+        from kancat.algebra import effects
+
+        problems = effects.policy_problems(self)
+        if problems:
+            raise InvalidValue(problems)
+        found: list[KubeObjectBase] = list(effects.derived_objects(self))
+        seen: set[KubeObjectBase] = set(found)
+        by_namespace = {scope.namespace: scope for scope in effects.scopes(self)}
         for service in self.services.values():
-            for item in service.objects():
+            scope = by_namespace[service.namespace]
+            items: tuple[KubeObjectBase, ...] = service.objects()
+            added = effects.service_objects(self, scope, service)
+            if added and service.service is not None:  # the DestinationRule after its Service
+                items = (items[0], *added, *items[1:])
+            for item in items:
                 if item not in seen:
                     seen.add(item)
                     found.append(item)

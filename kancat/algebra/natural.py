@@ -190,10 +190,10 @@ class Transformation:
         result: Any
         if not self.steps:
             result = target
+        elif isinstance(target, KubeObjectBase):  # first: a Pod is also a PodTemplate
+            result = _on_object(self, target)
         elif isinstance(target, PodTemplate):
             result = self.on_pod(target)
-        elif isinstance(target, KubeObjectBase):
-            result = _on_object(self, target)
         elif isinstance(target, OpaqueObject):
             result = target
         elif isinstance(target, list):

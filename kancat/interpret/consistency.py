@@ -4,14 +4,19 @@ Each value checks its own fields when it is built; some mistakes only show in a 
 objects, the set ``kancat check`` reads or ``kancat emit`` writes:
 
 * **errors** — one object given twice (the same kind, namespace and name), whether the
-  two copies are equal or not: the second would silently replace the first;
+  two copies are equal or not: the second would silently replace the first; a
+  VirtualService route to a subset that the DestinationRules of its host among the
+  objects do not define (Istio has no cluster for it and answers every such request
+  with 503: it is certain to fail);
 * **warnings** — a reference to a ConfigMap, Secret, PersistentVolumeClaim or service
   account that is neither in the set nor declared as provided elsewhere; a Service
   whose selector matches no pod template of the set; a probe on a port number no
   container of its pod declares; an image without a version tag or digest (untagged,
   or ``:latest``), whose content changes under the same name; an Envoy sidecar
   configuration (:func:`kancat.patterns.sidecars.envoy_config`) routing to a port the
-  app containers of the pods mounting it do not declare.
+  app containers of the pods mounting it do not declare; a VirtualService route to a
+  subset of a host that no DestinationRule among the objects describes (the rule may
+  be applied apart).
 
 Warnings point at what usually breaks at run time but can be right (a Secret made by
 an operator, a Service selecting pods of another tool). ``kancat check --strict`` (and
@@ -118,6 +123,10 @@ def check_objects(objects: Sequence[KubeObject], *, provided: Iterable[str] = ()
     for index, value in enumerate(objects):
         for path, message, hint in _object_warnings(value, present, templates, objects):
             report(index, value, path, message, hint, "warning")
+    subsets = _subsets_by_host(objects)
+    for index, value in enumerate(objects):
+        for path, message, hint, severity in _subset_findings(value, subsets):
+            report(index, value, path, message, hint, severity)
     return findings
 
 
@@ -269,3 +278,49 @@ def _envoy_ports(pod: PodTemplate, objects: Sequence[KubeObject],
                        f"make envoy_config(app_port=...) the app's port, or declare port "
                        f"{wanted} on the app container")
 
+
+# --- Istio: routes to subsets ---------------------------------------------------------------
+
+def _fqdn(host: str, namespace: str | None) -> str:
+    """A host as Istio resolves it: short names in the object's namespace."""
+    if "*" in host or host.endswith(".svc.cluster.local"):
+        return host
+    parts = host.split(".")
+    if len(parts) == 1:
+        return f"{host}.{namespace or 'default'}.svc.cluster.local"
+    if len(parts) == 2:
+        return f"{host}.svc.cluster.local"
+    return host
+
+
+def _subsets_by_host(objects: Sequence[KubeObject]) -> dict[str, set[str]]:
+    """The subsets the DestinationRules among ``objects`` define, by resolved host."""
+    from kancat.values.istio import DestinationRule
+
+    found: dict[str, set[str]] = {}
+    for value in objects:
+        if isinstance(value, DestinationRule):
+            found.setdefault(_fqdn(value.host, value.namespace), set()).update(
+                value.subset_names)
+    return found
+
+
+def _subset_findings(value: Any, subsets: Mapping[str, set[str]]
+                     ) -> Iterator[tuple[str, str, str, Severity]]:
+    from kancat.values.istio import VirtualService
+
+    if not isinstance(value, VirtualService):
+        return
+    for path, host, subset in value.subsets_used():
+        defined = subsets.get(_fqdn(host, value.namespace))
+        if defined is None:
+            yield (path, f"no DestinationRule among these objects defines the subsets of "
+                         f"{host!r}", f"add a DestinationRule for {host} with subset "
+                                      f"{subset!r} (without one Istio answers 503)",
+                   "warning")
+        elif subset not in defined:
+            known = ", ".join(sorted(defined)) or "none"
+            yield (path, f"subset {subset!r} of {host!r} is defined by no DestinationRule "
+                         f"(they define {known}); Istio answers such requests with 503",
+                   f"add subset {subset!r} to the DestinationRule of {host}, or route to "
+                   "a defined subset", "error")

@@ -7,7 +7,7 @@ problem by Kubernetes field path; ``X.create(...)`` returns the same outcome as 
 (:mod:`kancat.core.fields`); the kinds are listed once, in :mod:`kancat.values.kinds`.
 
 This package holds the public names of each of its modules (``container``, ``volume``,
-``pod``, ``workloads``, ``service``, ``objects``, ``meta``, ``image``, ``quantity``,
+``pod``, ``workloads``, ``jobs``, ``service``, ``objects``, ``meta``, ``image``, ``quantity``,
 ``kinds``): ``from kancat.values import Container, Deployment, KINDS``.
 """
 
@@ -17,6 +17,9 @@ from kancat.core.frozen import FrozenMap, freeze, thaw
 from kancat.values import (
     container,
     image,
+    istio,
+    istio_operator,
+    jobs,
     kinds,
     meta,
     objects,
@@ -28,6 +31,9 @@ from kancat.values import (
 )
 from kancat.values.container import *  # noqa: F403
 from kancat.values.image import *  # noqa: F403
+from kancat.values.istio import *  # noqa: F403
+from kancat.values.istio_operator import *  # noqa: F403
+from kancat.values.jobs import *  # noqa: F403
 from kancat.values.kinds import *  # noqa: F403
 from kancat.values.meta import *  # noqa: F403
 from kancat.values.objects import *  # noqa: F403
@@ -47,6 +53,9 @@ KubeObject: TypeAlias = meta.KubeObjectBase | objects.OpaqueObject
 __all__ = ["FrozenMap", "KubeObject", "Workload", "freeze", "thaw"]
 __all__ += container.__all__
 __all__ += image.__all__
+__all__ += istio.__all__
+__all__ += istio_operator.__all__
+__all__ += jobs.__all__
 __all__ += kinds.__all__
 __all__ += meta.__all__
 __all__ += objects.__all__

@@ -13,8 +13,8 @@ kind is one class and one row.
 'policy/v1beta1'
 >>> kind_named("apps/v1", "Deployment").value is Deployment
 True
->>> [k.name for k in KINDS if k.pods]
-['Deployment', 'StatefulSet']
+>>> [k.name for k in KINDS if k.pods is not None]
+['Deployment', 'StatefulSet', 'Pod', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob']
 """
 
 from typing import Any, Final, TypeVar
@@ -23,6 +23,17 @@ import attrs
 
 from kancat.core.fields import KubernetesVersion
 from kancat.errors import InvalidArgument
+from kancat.values.istio import (
+    AuthorizationPolicy,
+    DestinationRule,
+    Gateway,
+    PeerAuthentication,
+    ServiceEntry,
+    Sidecar,
+    VirtualService,
+)
+from kancat.values.istio_operator import IstioOperator
+from kancat.values.jobs import CronJob, Job
 from kancat.values.objects import (
     ConfigMap,
     Namespace,
@@ -32,7 +43,7 @@ from kancat.values.objects import (
 )
 from kancat.values.pod import PodTemplate
 from kancat.values.service import Service
-from kancat.values.workloads import Deployment, StatefulSet
+from kancat.values.workloads import DaemonSet, Deployment, Pod, ReplicaSet, StatefulSet
 
 __all__ = [
     "BUILT_IN_GROUP_VERSIONS",
@@ -63,7 +74,10 @@ class Kind:
     ``versions`` lists ``(since, apiVersion)`` pairs, oldest first: the group/version
     to emit from that Kubernetes version on (every one of them is read by the loader).
     ``pods`` is the path of attributes from the object to its pod template, ``None``
-    for a kind without pods.
+    for a kind without pods, ``()`` for a kind that is its own pod template (a Pod).
+    ``loaded`` lists group/versions that are read but never emitted (the older served
+    versions of a custom resource). ``crd`` names the CustomResourceDefinition that
+    defines the kind (``None``: one of Kubernetes' own).
     """
 
     name: str
@@ -71,6 +85,8 @@ class Kind:
     versions: tuple[tuple[KubernetesVersion, str], ...]
     namespaced: bool = True
     pods: tuple[str, ...] | None = None
+    loaded: tuple[str, ...] = ()
+    crd: str | None = None
 
     def api_version(self, version: KubernetesVersion) -> str:
         """The group/version to emit for Kubernetes ``version``."""
@@ -82,8 +98,13 @@ class Kind:
 
     @property
     def api_versions(self) -> tuple[str, ...]:
-        """Every group/version the kind has been served as."""
-        return tuple(dict.fromkeys(api for _, api in self.versions))
+        """Every group/version the kind has been served as (and is loaded as)."""
+        return tuple(dict.fromkeys([*(api for _, api in self.versions), *self.loaded]))
+
+    @property
+    def built_in(self) -> bool:
+        """Whether Kubernetes itself serves the kind (not a custom resource)."""
+        return self.crd is None
 
     @property
     def group(self) -> str:
@@ -98,6 +119,9 @@ def _since(*pairs: tuple[KubernetesVersion, str]) -> tuple[tuple[KubernetesVersi
     return pairs
 
 
+_ISTIO_NETWORKING: Final = ("networking.istio.io/v1beta1", "networking.istio.io/v1alpha3")
+_ISTIO_SECURITY: Final = ("security.istio.io/v1beta1",)
+
 KINDS: Final[tuple[Kind, ...]] = (
     # Modelled kinds: loaded into and emitted from their classes.
     Kind("Namespace", Namespace, _since((_ALWAYS, "v1")), namespaced=False),
@@ -106,15 +130,35 @@ KINDS: Final[tuple[Kind, ...]] = (
     Kind("Service", Service, _since((_ALWAYS, "v1"))),
     Kind("Deployment", Deployment, _since((_ALWAYS, "apps/v1")), pods=("template",)),
     Kind("StatefulSet", StatefulSet, _since((_ALWAYS, "apps/v1")), pods=("template",)),
+    Kind("Pod", Pod, _since((_ALWAYS, "v1")), pods=()),
+    Kind("DaemonSet", DaemonSet, _since((_ALWAYS, "apps/v1")), pods=("template",)),
+    Kind("ReplicaSet", ReplicaSet, _since((_ALWAYS, "apps/v1")), pods=("template",)),
+    Kind("Job", Job, _since((_ALWAYS, "batch/v1")), pods=("spec", "template")),
+    Kind("CronJob", CronJob, _since((_ALWAYS, "batch/v1beta1"), ((1, 21), "batch/v1")),
+         pods=("job_template", "spec", "template")),
     Kind("PodDisruptionBudget", PodDisruptionBudget,
          _since((_ALWAYS, "policy/v1beta1"), ((1, 21), "policy/v1"))),
     Kind("NetworkPolicy", NetworkPolicy, _since((_ALWAYS, "networking.k8s.io/v1"))),
+    # Istio: custom resources, one group/version emitted for every Kubernetes version,
+    # the older ones Istio still serves loaded too.
+    Kind("VirtualService", VirtualService, _since((_ALWAYS, "networking.istio.io/v1")),
+         loaded=_ISTIO_NETWORKING, crd="virtualservices.networking.istio.io"),
+    Kind("DestinationRule", DestinationRule, _since((_ALWAYS, "networking.istio.io/v1")),
+         loaded=_ISTIO_NETWORKING, crd="destinationrules.networking.istio.io"),
+    Kind("Gateway", Gateway, _since((_ALWAYS, "networking.istio.io/v1")),
+         loaded=_ISTIO_NETWORKING, crd="gateways.networking.istio.io"),
+    Kind("ServiceEntry", ServiceEntry, _since((_ALWAYS, "networking.istio.io/v1")),
+         loaded=_ISTIO_NETWORKING, crd="serviceentries.networking.istio.io"),
+    Kind("Sidecar", Sidecar, _since((_ALWAYS, "networking.istio.io/v1")),
+         loaded=_ISTIO_NETWORKING, crd="sidecars.networking.istio.io"),
+    Kind("PeerAuthentication", PeerAuthentication, _since((_ALWAYS, "security.istio.io/v1")),
+         loaded=_ISTIO_SECURITY, crd="peerauthentications.security.istio.io"),
+    Kind("AuthorizationPolicy", AuthorizationPolicy,
+         _since((_ALWAYS, "security.istio.io/v1")), loaded=_ISTIO_SECURITY,
+         crd="authorizationpolicies.security.istio.io"),
+    Kind("IstioOperator", IstioOperator, _since((_ALWAYS, "install.istio.io/v1alpha1")),
+         crd="istiooperators.install.istio.io"),
     # Known kinds kancat carries whole (their fields are still checked).
-    Kind("Pod", None, _since((_ALWAYS, "v1"))),
-    Kind("DaemonSet", None, _since((_ALWAYS, "apps/v1"))),
-    Kind("ReplicaSet", None, _since((_ALWAYS, "apps/v1"))),
-    Kind("Job", None, _since((_ALWAYS, "batch/v1"))),
-    Kind("CronJob", None, _since((_ALWAYS, "batch/v1beta1"), ((1, 21), "batch/v1"))),
     Kind("ServiceAccount", None, _since((_ALWAYS, "v1"))),
     Kind("PersistentVolumeClaim", None, _since((_ALWAYS, "v1"))),
     Kind("PersistentVolume", None, _since((_ALWAYS, "v1")), namespaced=False),
@@ -143,7 +187,7 @@ MODELLED: Final[tuple[type, ...]] = tuple(_BY_CLASS)
 """The value classes of the table's modelled kinds, in table order."""
 
 BUILT_IN_GROUP_VERSIONS: Final[frozenset[str]] = frozenset(
-    api for k in KINDS for api in k.api_versions)
+    api for k in KINDS if k.built_in for api in k.api_versions)
 """The group/versions of the built-in kinds: a kind kancat does not know under one of
 these is a misspelling, not a custom resource."""
 
@@ -237,6 +281,13 @@ def with_pod(value: _O, pod: PodTemplate) -> _O:
 
 
 def _replaced(value: Any, path: tuple[str, ...], new: Any) -> Any:
+    if not path:  # the value is its own pod template (a Pod): it takes the new one's fields
+        if type(new) is type(value):
+            return new
+        changes = {field.name: getattr(new, field.name) for field in attrs.fields(type(new))}
+        if all(getattr(value, name) is item for name, item in changes.items()):
+            return value
+        return attrs.evolve(value, **changes)
     head, *rest = path
     current = getattr(value, head)
     updated = _replaced(current, tuple(rest), new) if rest else new

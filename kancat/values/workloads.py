@@ -1,4 +1,5 @@
-"""Workloads: Deployment and StatefulSet (with volumeClaimTemplates and serviceName).
+"""Workloads: Deployment, StatefulSet (with volumeClaimTemplates and serviceName),
+ReplicaSet, DaemonSet, and the bare Pod.
 
 >>> web = Deployment.of("web", replicas=3, containers=[
 ...     Container.of("app", image="registry.example.com/shop/web:1.4.2", ports={"http": 8080}),
@@ -12,7 +13,7 @@
 
 from collections.abc import Iterable, Mapping
 from functools import partial
-from typing import Any, ClassVar, Literal, TypeAlias, Unpack
+from typing import Any, ClassVar, Literal, TypeAlias, Unpack, cast
 
 import attrs
 
@@ -27,28 +28,58 @@ from kancat.values.meta import KubeObjectBase, LabelSelector, ObjectMeta
 from kancat.values.pod import PodOptions, PodTemplate, pod_fields
 from kancat.values.quantity import Quantity, as_quantity
 
-__all__ = ["AccessMode", "Deployment", "PersistentVolumeClaimTemplate", "StatefulSet"]
+__all__ = ["AccessMode", "DaemonSet", "Deployment", "PersistentVolumeClaimTemplate", "Pod",
+           "ReplicaSet", "RestartPolicy", "StatefulSet"]
 
 AccessMode: TypeAlias = Literal["ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany",
                                 "ReadWriteOncePod"]
 
+RestartPolicy: TypeAlias = Literal["Always", "OnFailure", "Never"]
+"""A pod's ``spec.restartPolicy``: controllers that keep pods running take only
+``Always``; a Job's pods only ``OnFailure`` or ``Never``."""
+
 _REPLICAS = partial(rules.integer, minimum=0, maximum=2**31 - 1, what="replicas")
+_RESTART_POLICY = path_of(attrs.fields(PodTemplate).spec_extra, "restartPolicy")
+"""Where a pod's restart policy sits (kancat carries it, in ``spec_extra``)."""
 
 
-@attrs.frozen
-class _Workload(KubeObjectBase):
-    """What Deployment and StatefulSet share: pods made from ``template`` and selected
-    by ``selector``, ``replicas`` of them."""
+def _restart_policy_problems(pod: PodTemplate, allowed: tuple[RestartPolicy, ...], *,
+                            whose: str, required: bool = False) -> list[Problem]:
+    """The problems of ``pod``'s ``restartPolicy`` when only the ``allowed`` policies
+    are (``whose`` pods they are: "a Job's pods"); absent, Kubernetes makes it
+    ``Always`` (``required``: that default is refused, as for a Job). Paths are
+    relative to the pod template.
 
-    metadata: ObjectMeta = attrs.field(metadata=wire("metadata"))
-    replicas: int | None = attrs.field(default=None, kw_only=True,
-                                       metadata=wire("spec.replicas", check=_REPLICAS))
-    selector: LabelSelector = attrs.field(kw_only=True, metadata=wire("spec.selector"))
-    template: PodTemplate = attrs.field(kw_only=True, metadata=wire("spec.template"))
-    spec_extra: FrozenMap[Any] = attrs.field(default=EMPTY, converter=to_frozen, kw_only=True,
-                                             metadata=carried("spec"))
-    extra: FrozenMap[Any] = attrs.field(default=EMPTY, converter=to_frozen, kw_only=True,
-                                        metadata=carried())
+    >>> pod = PodTemplate.of([Container.of("app", image="web:1")])
+    >>> for problem in _restart_policy_problems(pod, ("OnFailure", "Never"),
+    ...                                         whose="a Job's pods", required=True):
+    ...     print(problem)
+    spec.restartPolicy: a Job's pods need restartPolicy OnFailure or Never (Kubernetes would make it Always) (set restartPolicy: Never (or OnFailure to retry in the same pod))
+    """
+    policy = pod.spec_extra.get("restartPolicy")
+    choices = " or ".join([", ".join(allowed[:-1]), allowed[-1]] if allowed[:-1] else allowed)
+    if policy is None:
+        if not required:
+            return []
+        return [Problem(_RESTART_POLICY, f"{whose} need restartPolicy {choices} "
+                                         "(Kubernetes would make it Always)",
+                        "set restartPolicy: Never (or OnFailure to retry in the same pod)")]
+    if isinstance(policy, str) and policy in allowed:
+        return []
+    return [Problem(_RESTART_POLICY, f"restartPolicy {policy!r} is not allowed for {whose}",
+                    f"use {choices}")]
+
+
+class _PodController(KubeObjectBase):
+    """The rules of the kinds that keep pods made from ``template`` running and find
+    them by ``selector`` (Deployment, StatefulSet, ReplicaSet, DaemonSet). Each declares
+    its fields itself, in the order of its manifest (``spec.replicas`` before
+    ``spec.selector``); this base has none, so it fixes no order."""
+
+    __slots__ = ()
+
+    selector: LabelSelector
+    template: PodTemplate
 
     def _volumes_at_run_time(self) -> Iterable[str]:
         """Names a mount may use besides the template's volumes."""
@@ -56,7 +87,7 @@ class _Workload(KubeObjectBase):
 
     @rule
     def _pods(self) -> list[Problem]:
-        at = attrs.fields(type(self))
+        at = attrs.fields(cast("type[attrs.AttrsInstance]", type(self)))  # its subclasses'
         found: list[Problem] = []
         if self.selector.is_empty:
             found.append(Problem(path_of(at.selector), "the selector is empty",
@@ -67,9 +98,28 @@ class _Workload(KubeObjectBase):
                                  f"{dict(self.template.labels)}",
                                  "make spec.template.metadata.labels carry every label the "
                                  "selector requires"))
+        # The API server refuses any other policy: the controller restarts the pods itself.
+        found += [p.under(path_of(at.template)) for p in _restart_policy_problems(
+            self.template, ("Always",), whose=f"a {type(self).__name__}'s pods")]
         found += [p.under(path_of(at.template))
                   for p in self.template.mount_problems(self._volumes_at_run_time())]
         return found
+
+
+@attrs.frozen
+class _Workload(_PodController):
+    """What Deployment, StatefulSet and ReplicaSet share: ``replicas`` pods made from
+    ``template`` and selected by ``selector``."""
+
+    metadata: ObjectMeta = attrs.field(metadata=wire("metadata"))
+    replicas: int | None = attrs.field(default=None, kw_only=True,
+                                       metadata=wire("spec.replicas", check=_REPLICAS))
+    selector: LabelSelector = attrs.field(kw_only=True, metadata=wire("spec.selector"))
+    template: PodTemplate = attrs.field(kw_only=True, metadata=wire("spec.template"))
+    spec_extra: FrozenMap[Any] = attrs.field(default=EMPTY, converter=to_frozen, kw_only=True,
+                                             metadata=carried("spec"))
+    extra: FrozenMap[Any] = attrs.field(default=EMPTY, converter=to_frozen, kw_only=True,
+                                        metadata=carried())
 
 
 @attrs.frozen
@@ -198,20 +248,210 @@ class StatefulSet(_Workload):
                       spec_extra=_strategy("updateStrategy", strategy))
 
 
+@attrs.frozen
+class ReplicaSet(_Workload):
+    """An ``apps/v1`` ReplicaSet: ``replicas`` identical pods, no rollout of its own (a
+    Deployment manages ReplicaSets; use one directly only for pods never updated in
+    place).
+
+    >>> rs = ReplicaSet.of("cache", replicas=2,
+    ...                    containers=[Container.of("redis", image="redis:7.4")])
+    >>> (rs.replicas, dict(rs.template.labels))
+    (2, {'app': 'cache'})
+    """
+
+    k8s_definition: ClassVar[str] = "io.k8s.api.apps.v1.ReplicaSet"
+
+    @classmethod
+    def of(cls, name: str, *, containers: Iterable[Container],
+           replicas: int | None = None,
+           namespace: str | None = None,
+           labels: Mapping[str, str] | None = None,
+           annotations: Mapping[str, str] | None = None,
+           pod_annotations: Mapping[str, str] | None = None,
+           **pod: Unpack[PodOptions]) -> "ReplicaSet":
+        """A ReplicaSet; the keywords are those of :meth:`Deployment.of` but
+        ``strategy`` (a ReplicaSet replaces no pods by itself)."""
+        meta, template, selector, collect = _pods_of(cls, name, namespace, labels, annotations,
+                                                     pod_annotations, containers, pod)
+        return finish(collect, cls, metadata=meta, template=template, selector=selector,
+                      replicas=replicas)
+
+
+@attrs.frozen
+class DaemonSet(_PodController):
+    """An ``apps/v1`` DaemonSet: one pod on every node (its template's tolerations and
+    node selector decide which); ``spec_extra`` carries e.g. ``updateStrategy``.
+
+    >>> from kancat.values import Toleration
+    >>> agent = DaemonSet.of("node-agent", containers=[
+    ...     Container.of("agent", image="registry.example.com/ops/agent:2.1")],
+    ...     tolerations=[Toleration(operator="Exists")])
+    >>> (agent.name, dict(agent.selector.match_labels))
+    ('node-agent', {'app': 'node-agent'})
+    """
+
+    k8s_definition: ClassVar[str] = "io.k8s.api.apps.v1.DaemonSet"
+
+    metadata: ObjectMeta = attrs.field(metadata=wire("metadata"))
+    selector: LabelSelector = attrs.field(kw_only=True, metadata=wire("spec.selector"))
+    template: PodTemplate = attrs.field(kw_only=True, metadata=wire("spec.template"))
+    spec_extra: FrozenMap[Any] = attrs.field(default=EMPTY, converter=to_frozen, kw_only=True,
+                                             metadata=carried("spec"))
+    extra: FrozenMap[Any] = attrs.field(default=EMPTY, converter=to_frozen, kw_only=True,
+                                        metadata=carried())
+
+    @classmethod
+    def of(cls, name: str, *, containers: Iterable[Container],
+           namespace: str | None = None,
+           labels: Mapping[str, str] | None = None,
+           annotations: Mapping[str, str] | None = None,
+           pod_annotations: Mapping[str, str] | None = None,
+           strategy: Mapping[str, Any] | None = None,
+           **pod: Unpack[PodOptions]) -> "DaemonSet":
+        """A DaemonSet; the keywords are those of :meth:`Deployment.of` but ``replicas``
+        (one pod per node), and ``strategy`` is ``spec.updateStrategy`` (e.g.
+        ``{"type": "OnDelete"}``)."""
+        meta, template, selector, collect = _pods_of(cls, name, namespace, labels, annotations,
+                                                     pod_annotations, containers, pod)
+        return finish(collect, cls, metadata=meta, template=template, selector=selector,
+                      spec_extra=_strategy("updateStrategy", strategy))
+
+
+_POD_HEAD = ("name", "namespace")
+
+
+def _name_first(cls: type, fields: list["attrs.Attribute[Any]"]
+                ) -> list["attrs.Attribute[Any]"]:
+    """attrs puts a base class's fields before a subclass's; a Pod's manifest starts
+    with its name and namespace, then its pod template's labels and annotations."""
+    return ([f for f in fields if f.name in _POD_HEAD]
+            + [f for f in fields if f.name not in _POD_HEAD])
+
+
+_RESTART_POLICIES: tuple[RestartPolicy, ...] = ("Always", "OnFailure", "Never")
+
+
+@attrs.frozen(kw_only=True, field_transformer=_name_first)
+class Pod(PodTemplate, KubeObjectBase):
+    """A bare ``v1`` Pod, run once by no controller (a one-off task, a debugging shell).
+
+    A Pod's manifest is exactly a pod template's — ``metadata`` labels and annotations,
+    and ``spec`` — with a name and a namespace, so a Pod *is* a :class:`PodTemplate`
+    with ``name``, ``namespace`` and ``extra`` (e.g. ``status``): its containers,
+    volumes and pod fields are its own attributes, every pod transformation and
+    ``fmap`` acts on it as on any template, and its row of the kinds table finds its
+    pod at the empty path (:func:`~kancat.values.kinds.pod_path` is ``""``).
+    ``metadata`` is the object metadata the Pod's fields make up.
+
+    >>> pod = Pod.of("debug", namespace="shop", restart_policy="Never",
+    ...              containers=[Container.of("shell", image="busybox:1.36")])
+    >>> (pod.metadata.name, pod.metadata.namespace, pod.containers[0].name)
+    ('debug', 'shop', 'shell')
+    >>> Pod.create("Debug", restart_policy="Sometimes",
+    ...            containers=[Container.of("shell", image="busybox:1.36")])
+    <Failure: 2 problems:
+      metadata.name: name 'Debug' is not a DNS-1123 subdomain (use lowercase letters, digits, '-' and '.', starting and ending with a letter or digit (e.g. 'web.example'))
+      spec.restartPolicy: restartPolicy 'Sometimes' is not allowed for a Pod (use Always, OnFailure or Never)>
+    """
+
+    k8s_definition: ClassVar[str] = "io.k8s.api.core.v1.Pod"
+
+    name: str = attrs.field(metadata=wire("metadata.name", check=rules.dns_subdomain))
+    namespace: str | None = attrs.field(default=None, metadata=wire(
+        "metadata.namespace", check=partial(rules.dns_label, what="namespace")))
+    extra: FrozenMap[Any] = attrs.field(default=EMPTY, converter=to_frozen, metadata=carried())
+
+    @rule
+    def _pod(self) -> list[Problem]:
+        return (_restart_policy_problems(self, _RESTART_POLICIES, whose="a Pod")
+                + self.mount_problems())
+
+    # KubeObjectBase declares ``metadata`` as an attribute, for typing only; a Pod's is
+    # made from its fields (read-only, as every frozen value's attributes are).
+    @property
+    def metadata(self) -> ObjectMeta:  # type: ignore[override]
+        """The Pod's object metadata: name, namespace, labels, annotations and the
+        carried metadata fields."""
+        return ObjectMeta(self.name, self.namespace, self.labels, self.annotations,
+                          self.metadata_extra)
+
+    @classmethod
+    def of(cls, name: str, *,  # type: ignore[override]  # named, as every object is
+           containers: Iterable[Container],
+           namespace: str | None = None,
+           labels: Mapping[str, str] | None = None,
+           annotations: Mapping[str, str] | None = None,
+           restart_policy: RestartPolicy | None = None,
+           **pod: Unpack[PodOptions]) -> "Pod":
+        """A Pod carrying ``labels`` (default ``{"app": name}``) and ``annotations``,
+        restarted by ``restart_policy`` (Kubernetes' default: ``Always``); the other
+        keywords are those of :class:`~kancat.values.pod.PodOptions`, as for
+        :meth:`Deployment.of`. (Unlike :meth:`PodTemplate.of`, the name comes first,
+        as for every object.)"""
+        return cls(name=name, namespace=namespace, containers=to_tuple(containers),
+                   labels=_pod_labels(name, labels), annotations=to_str_map(annotations),
+                   spec_extra=_restart_policy(restart_policy), **pod_fields(pod))
+
+    @classmethod
+    def from_template(cls, name: str, template: PodTemplate, *,
+                      namespace: str | None = None) -> "Pod":
+        """The Pod ``template`` makes, named ``name``: the pod a workload would run,
+        run once by hand.
+
+        >>> web = Deployment.of("web", containers=[Container.of("app", image="web:1.0")])
+        >>> Pod.from_template("web-once", web.template).labels == web.template.labels
+        True
+        """
+        return cls(name=name, namespace=namespace, **_template_fields(template))
+
+
+def _template_fields(pod: PodTemplate) -> dict[str, Any]:
+    """The :class:`PodTemplate` fields of ``pod`` (a template, or a :class:`Pod`), by
+    name: what a Pod takes from the template it runs.
+
+    >>> sorted(_template_fields(PodTemplate.of([Container.of("app", image="web:1")])))[:3]
+    ['affinity', 'annotations', 'automount_service_account_token']
+    """
+    return {field.name: getattr(pod, field.name) for field in attrs.fields(PodTemplate)}
+
+
+def _restart_policy(policy: RestartPolicy | None) -> Mapping[str, Any]:
+    return {"restartPolicy": policy} if policy is not None else EMPTY
+
+
+def _pod_template_part(collect: Collect, path: str, containers: Iterable[Container],
+                      labels: FrozenMap[str], annotations: Mapping[str, str] | None,
+                      pod: PodOptions, restart_policy: RestartPolicy | None = None
+                      ) -> PodTemplate:
+    """The pod template of an ``of`` constructor: ``labels``, ``annotations``, the
+    keywords of :class:`~kancat.values.pod.PodOptions` and a restart policy, its
+    problems kept in ``collect`` under ``path``."""
+    return part(collect, path, PodTemplate, containers=containers, labels=labels,
+                annotations=annotations, spec_extra=_restart_policy(restart_policy),
+                **pod_fields(pod))
+
+
+def _pod_labels(name: str, labels: Mapping[str, str] | None) -> FrozenMap[str]:
+    """The labels an ``of`` constructor gives an object and its pods: ``labels``, by
+    default ``{"app": name}``."""
+    return to_str_map(labels if labels is not None else {"app": name})
+
+
 def _pods_of(cls: type, name: str, namespace: str | None, labels: Mapping[str, str] | None,
              annotations: Mapping[str, str] | None, pod_annotations: Mapping[str, str] | None,
              containers: Iterable[Container], pod: PodOptions,
              ) -> tuple[ObjectMeta, PodTemplate, LabelSelector, Collect]:
     """What the workloads' ``of`` share: metadata, a pod template and a selector built
     from one set of labels, each problem kept in the returned collector under its path."""
-    pod_labels = to_str_map(labels if labels is not None else {"app": name})
+    chosen = _pod_labels(name, labels)
     at = attrs.fields(cls)
     collect = Collect()
     meta = part(collect, path_of(at.metadata), ObjectMeta, name=name, namespace=namespace,
-                labels=pod_labels, annotations=annotations)
-    template = part(collect, path_of(at.template), PodTemplate, containers=containers,
-                    labels=pod_labels, annotations=pod_annotations, **pod_fields(pod))
-    selector = part(collect, path_of(at.selector), LabelSelector, match_labels=pod_labels)
+                labels=chosen, annotations=annotations)
+    template = _pod_template_part(collect, path_of(at.template), containers, chosen,
+                                 pod_annotations, pod)
+    selector = part(collect, path_of(at.selector), LabelSelector, match_labels=chosen)
     return meta, template, selector, collect
 
 

@@ -33,7 +33,7 @@ kancat.errors.InvalidArgument: quantities(kind='gpu'): kind must be one of 'cpu'
 
 The strategies live in one module per part of the value layer — :mod:`.names`,
 :mod:`.scalars` (images, quantities), :mod:`.containers`, :mod:`.volumes`,
-:mod:`.pods`, :mod:`.workloads`, :mod:`.objects` and :mod:`.algebra` — and are all
+:mod:`.pods`, :mod:`.workloads`, :mod:`.objects`, :mod:`.istio` and :mod:`.algebra` — and are all
 importable from here. The strategy drawing each value class is registered with it,
 and that one registry gives ``st.from_type(Deployment)`` (through kancat's Hypothesis
 plugin) and :func:`kube_objects` (every kind of :data:`kancat.values.kinds.KINDS`).
@@ -63,6 +63,17 @@ from kancat.testing.strategies.containers import (
     security_contexts,
     volume_mounts,
 )
+from kancat.testing.strategies.istio import (
+    authorization_policies,
+    destination_rules,
+    gateways,
+    istio_hosts,
+    istio_operators,
+    peer_authentications,
+    service_entries,
+    sidecars,
+    virtual_services,
+)
 from kancat.testing.strategies.names import (
     annotation_maps,
     dns_labels,
@@ -82,23 +93,39 @@ from kancat.testing.strategies.objects import (
 )
 from kancat.testing.strategies.pods import label_selectors, pod_security_contexts, pod_templates
 from kancat.testing.strategies.scalars import image_refs, quantities
+from kancat.testing.strategies.security import hardenable_pod_templates, hardenable_workloads
 from kancat.testing.strategies.volumes import volumes
 from kancat.testing.strategies.workloads import (
+    cronjobs,
+    daemonsets,
     deployments,
+    jobs,
     persistent_volume_claim_templates,
+    pods,
+    replicasets,
     statefulsets,
 )
 
 __all__ = [
     "annotation_maps",
+    "authorization_policies",
     "configmaps",
     "container_ports",
     "containers",
+    "cronjobs",
+    "daemonsets",
     "deployments",
+    "destination_rules",
     "dns_labels",
     "dns_subdomains",
     "env_vars",
+    "gateways",
+    "hardenable_pod_templates",
+    "hardenable_workloads",
     "image_refs",
+    "istio_hosts",
+    "istio_operators",
+    "jobs",
     "kube_objects",
     "label_maps",
     "label_selectors",
@@ -108,22 +135,28 @@ __all__ = [
     "namespaces",
     "network_policies",
     "opaque_objects",
+    "peer_authentications",
     "persistent_volume_claim_templates",
     "pod_disruption_budgets",
     "pod_security_contexts",
     "pod_templates",
+    "pods",
     "policies",
     "port_names",
     "probes",
     "quantities",
+    "replicasets",
     "resource_totals",
     "resources",
     "secrets",
     "security_contexts",
+    "service_entries",
     "services",
     "sidecar_specs",
+    "sidecars",
     "slot_maps",
     "statefulsets",
+    "virtual_services",
     "volume_mounts",
     "volumes",
 ]

@@ -50,6 +50,7 @@ from kancat.values import (
     ImageRef,
     Probe,
     Resources,
+    SecurityContext,
     StatefulSet,
     TCPSocketAction,
     Volume,
@@ -263,7 +264,7 @@ _MESH_POLICY_POOL = (
     MeshPolicy.of(mtls="STRICT"),
     MeshPolicy.of(mtls="PERMISSIVE", egress_hosts=["*.payments.internal"]),
     MeshPolicy.of(pod_security="baseline", capabilities=["NET_BIND_SERVICE"]),
-    MeshPolicy.of(max_replicas=5, read_only_root_filesystem=True),
+    MeshPolicy.of(max_replicas=8, read_only_root_filesystem=True),
 )
 _MESH_CONTROL_PLANES = (None, None, None, ControlPlane(), ControlPlane.of(revision="canary"))
 _MESH_RETAGS = ("1.0", "2.0")
@@ -276,16 +277,23 @@ _MESH_IMAGES = tuple(ImageRef.of(f"{repository}:{tag}") for repository in (
     for tag in ("1.0", "1.4.2", "16.4"))
 
 
+# Every drawn workload keeps every policy of the pool, and so any join of them: a drawn
+# mesh emits (its objects() refuses a workload that breaks its policy).
+_READ_ONLY = SecurityContext(read_only_root_filesystem=True)
+
+
 def _draw_mesh_workload(draw: DrawFn, name: str, stateful: bool) -> Deployment | StatefulSet:
     """A light workload: an app container (image, one port, a little env) and sometimes
     a log-forwarding sidecar, as a container or a native sidecar (which fmap must reach
     too). Light, so that laws over triples of meshes run fast."""
     app = Container(
         "app", pick(draw, _MESH_IMAGES), ports=(pick(draw, _MESH_APP_PORTS),),
-        env=tuple(EnvVar(key, draw(_SHORT_TEXT)) for key in draw(_ENV_NAME_LISTS)))
+        env=tuple(EnvVar(key, draw(_SHORT_TEXT)) for key in draw(_ENV_NAME_LISTS)),
+        security_context=_READ_ONLY)
     role = pick(draw, _MESH_SIDECAR_ROLES)
     sidecar = Container("log-forwarder", pick(draw, _MESH_IMAGES),
-                        restart_policy="Always" if role == "native" else None)
+                        restart_policy="Always" if role == "native" else None,
+                        security_context=_READ_ONLY)
     containers = (app, sidecar) if role == "container" else (app,)
     init = (sidecar,) if role == "native" else ()
     namespace = pick(draw, _MESH_NAMESPACES)
@@ -394,8 +402,11 @@ def _meshes(draw: DrawFn, service_names: tuple[str, ...], max_services: int) -> 
     services = [_draw_mesh_variant(draw, draw(_shared_mesh_service(name))) for name in chosen]
     if draw(BOOLS):  # it normalises away
         services.append(MeshService.passthrough())
-    return Mesh.of(*services, control_plane=pick(draw, _MESH_CONTROL_PLANES),
-                   policy=pick(draw, _MESH_POLICY_POOL))
+    # a control plane labels the services' namespaces: only for services in one
+    plane = (pick(draw, _MESH_CONTROL_PLANES)
+             if all(s.namespace is not None for s in services if not s.is_passthrough)
+             else None)
+    return Mesh.of(*services, control_plane=plane, policy=pick(draw, _MESH_POLICY_POOL))
 
 
 @functools.cache
@@ -408,7 +419,9 @@ def meshes(*, names: Iterable[str] = _MESH_NAMES, max_services: int = 3
            ) -> SearchStrategy[Mesh]:
     """Meshes of up to ``max_services`` services (as :func:`mesh_services` draws them,
     names from ``names``), sometimes a control plane (from a pool of two, so that
-    control planes conflict too) and a mesh-wide policy. Meshes drawn in one test
+    control planes conflict too; only where every service is in a namespace, which
+    the control plane labels) and a mesh-wide policy. Every workload keeps the policy
+    it runs under, so ``objects()`` of a drawn mesh succeeds. Meshes drawn in one test
     case overlap as :func:`mesh_services` describes, so ``a ⊗ b`` both succeeds and
     fails often.
 

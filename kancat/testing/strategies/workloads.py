@@ -1,21 +1,26 @@
-"""Workloads (:mod:`kancat.values.workloads`): Deployments, StatefulSets and their volume
-claim templates."""
+"""Workloads (:mod:`kancat.values.workloads`, :mod:`kancat.values.jobs`): Deployments,
+StatefulSets and their volume claim templates, ReplicaSets, DaemonSets, bare Pods, Jobs
+and CronJobs."""
 
 from typing import Any
 
+import attrs
 import hypothesis.strategies as st
 from hypothesis.strategies import DrawFn, SearchStrategy
 
 from kancat.testing.strategies._draw import (
     BOOLS,
+    OPTIONAL_BOOLS,
     choices,
     draws,
     extras,
     maybe,
     maybe_pick,
     names,
+    pick,
 )
 from kancat.testing.strategies.names import (
+    _NAMESPACES,
     _POD_LABELS,
     _SERVICE_NAMES,
     _SHORT_NAMES,
@@ -27,10 +32,24 @@ from kancat.testing.strategies.names import (
 )
 from kancat.testing.strategies.pods import _draw_pod_template, _draw_selector_for
 from kancat.testing.strategies.scalars import _QUANTITIES
-from kancat.values import Deployment, PersistentVolumeClaimTemplate, StatefulSet
-from kancat.values.workloads import AccessMode
+from kancat.values import (
+    CronJob,
+    DaemonSet,
+    Deployment,
+    Job,
+    JobSpec,
+    JobTemplate,
+    PersistentVolumeClaimTemplate,
+    Pod,
+    PodTemplate,
+    ReplicaSet,
+    StatefulSet,
+)
+from kancat.values.jobs import CompletionMode, ConcurrencyPolicy, JobRestartPolicy
+from kancat.values.workloads import AccessMode, RestartPolicy
 
-__all__ = ["deployments", "persistent_volume_claim_templates", "statefulsets"]
+__all__ = ["cronjobs", "daemonsets", "deployments", "jobs", "persistent_volume_claim_templates",
+           "pods", "replicasets", "statefulsets"]
 
 _DEPLOYMENT_EXTRA = {
     "minReadySeconds": st.integers(0, 30),
@@ -168,3 +187,210 @@ def statefulsets() -> SearchStrategy[StatefulSet]:
     >>> test()
     """
     return _STATEFULSETS
+
+
+_REPLICASET_EXTRA = {"minReadySeconds": st.integers(0, 30)}
+_REPLICASET_STATUS = {"status": st.just({"replicas": 0})}
+
+
+@st.composite
+def _replicaset(draw: DrawFn) -> ReplicaSet:
+    name = draw(_WORKLOAD_NAMES)
+    labels = draw(_POD_LABELS)
+    meta = _draw_meta(draw, name, labels if draw(BOOLS) else None)
+    return ReplicaSet(meta, replicas=maybe(draw, _REPLICAS),
+                      selector=_draw_selector_for(draw, labels),
+                      template=_draw_pod_template(draw, labels, ()),
+                      spec_extra=extras(draw, _REPLICASET_EXTRA),
+                      extra=extras(draw, _REPLICASET_STATUS))
+
+
+_REPLICASETS = _replicaset()
+
+
+@draws(ReplicaSet)
+def replicasets() -> SearchStrategy[ReplicaSet]:
+    """ReplicaSets: a selector matching the template's labels, replicas, and a carried
+    ``minReadySeconds``.
+
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=5)
+    ... @given(replicasets())
+    ... def test(rs):
+    ...     assert rs.selector.matches(rs.template.labels)
+    >>> test()
+    """
+    return _REPLICASETS
+
+
+_DAEMONSET_EXTRA = {
+    "updateStrategy": st.sampled_from((
+        {"type": "OnDelete"},
+        {"type": "RollingUpdate"},
+        {"type": "RollingUpdate", "rollingUpdate": {"maxUnavailable": 1}},
+        {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": "10%", "maxUnavailable": 0}},
+    )),
+    "minReadySeconds": st.integers(0, 30),
+    "revisionHistoryLimit": st.integers(0, 10),
+}
+_DAEMONSET_STATUS = {"status": st.just({"currentNumberScheduled": 0, "desiredNumberScheduled": 0,
+                                        "numberMisscheduled": 0, "numberReady": 0})}
+
+
+@st.composite
+def _daemonset(draw: DrawFn) -> DaemonSet:
+    name = draw(_WORKLOAD_NAMES)
+    labels = draw(_POD_LABELS)
+    meta = _draw_meta(draw, name, labels if draw(BOOLS) else None)
+    return DaemonSet(meta, selector=_draw_selector_for(draw, labels),
+                     template=_draw_pod_template(draw, labels, ()),
+                     spec_extra=extras(draw, _DAEMONSET_EXTRA),
+                     extra=extras(draw, _DAEMONSET_STATUS))
+
+
+_DAEMONSETS = _daemonset()
+
+
+@draws(DaemonSet)
+def daemonsets() -> SearchStrategy[DaemonSet]:
+    """DaemonSets: a selector matching the template's labels, and carried spec fields
+    (``updateStrategy``, ``minReadySeconds``, ``revisionHistoryLimit``).
+
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=5)
+    ... @given(daemonsets())
+    ... def test(agent):
+    ...     assert agent.selector.matches(agent.template.labels)
+    >>> test()
+    """
+    return _DAEMONSETS
+
+
+def _with_restart_policy(pod: PodTemplate, policy: RestartPolicy | None) -> dict[str, Any]:
+    """The fields of ``pod`` with ``policy`` as its restart policy (``None``: none)."""
+    fields = {f.name: getattr(pod, f.name) for f in attrs.fields(PodTemplate)}
+    spec_extra = {k: v for k, v in pod.spec_extra.items() if k != "restartPolicy"}
+    if policy is not None:
+        spec_extra["restartPolicy"] = policy
+    return {**fields, "spec_extra": spec_extra}
+
+
+_RESTART_POLICIES = choices(RestartPolicy)
+_POD_STATUS = {"status": st.just({"phase": "Pending"})}
+
+
+@st.composite
+def _pod(draw: DrawFn) -> Pod:
+    template = _draw_pod_template(draw, None, ())
+    return Pod(name=draw(_WORKLOAD_NAMES), namespace=maybe(draw, _NAMESPACES),
+               extra=extras(draw, _POD_STATUS),
+               **_with_restart_policy(template, maybe_pick(draw, _RESTART_POLICIES)))
+
+
+_PODS = _pod()
+
+
+@draws(Pod)
+def pods() -> SearchStrategy[Pod]:
+    """Bare Pods: everything :func:`pod_templates` draws, a name, sometimes a namespace,
+    any restart policy, and a carried ``status``.
+
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=5)
+    ... @given(pods())
+    ... def test(pod):
+    ...     assert pod.mount_problems() == []
+    >>> test()
+    """
+    return _PODS
+
+
+_JOB_RESTART_POLICIES = choices(JobRestartPolicy)
+_COMPLETION_MODES = choices(CompletionMode)
+_JOB_SPEC_EXTRA = {"suspend": BOOLS}
+_COUNTS = st.integers(0, 6)
+_SECONDS = st.integers(0, 3600)
+
+
+def _draw_job_spec(draw: DrawFn) -> JobSpec:
+    """A JobSpec whose pods run ``Never`` or ``OnFailure``; an Indexed one has
+    completions."""
+    labels = draw(_POD_LABELS)
+    mode = maybe_pick(draw, _COMPLETION_MODES)
+    completions = draw(_COUNTS) if mode == "Indexed" else maybe(draw, _COUNTS)
+    template = _draw_pod_template(draw, labels, ())
+    pod = PodTemplate(**_with_restart_policy(template, pick(draw, _JOB_RESTART_POLICIES)))
+    return JobSpec(parallelism=maybe(draw, _COUNTS), completions=completions,
+                   completion_mode=mode, backoff_limit=maybe(draw, _COUNTS),
+                   active_deadline_seconds=maybe(draw, _SECONDS),
+                   ttl_seconds_after_finished=maybe(draw, _SECONDS), template=pod,
+                   extra=extras(draw, _JOB_SPEC_EXTRA))
+
+
+@st.composite
+def _job(draw: DrawFn) -> Job:
+    # At most 63 characters: Kubernetes puts a Job's name in a label of its pods.
+    return Job(_draw_meta(draw, draw(_SHORT_NAMES)), spec=_draw_job_spec(draw),
+               extra=extras(draw, _EMPTY_STATUS))
+
+
+_JOBS = _job()
+
+
+@draws(Job)
+def jobs() -> SearchStrategy[Job]:
+    """Jobs: completions, parallelism (Indexed ones with completions), backoff limit,
+    deadlines, pods restarted ``Never`` or ``OnFailure``, a carried ``suspend``.
+
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=5)
+    ... @given(jobs())
+    ... def test(job):
+    ...     assert job.spec.template.spec_extra["restartPolicy"] in ("Never", "OnFailure")
+    >>> test()
+    """
+    return _JOBS
+
+
+_SCHEDULES = st.sampled_from((
+    "*/15 * * * *", "0 3 * * *", "30 2 * * MON-FRI", "0 0 1 * *", "5 4 * * sun",
+    "15,45 9-17/2 * JAN-JUN *", "@hourly", "@daily", "@weekly", "@every 1h30m",
+))
+_CONCURRENCY_POLICIES = choices(ConcurrencyPolicy)
+_JOB_ANNOTATIONS = _annotation_strategy(1)
+_CRONJOB_EXTRA = {"timeZone": st.sampled_from(("Etc/UTC", "Europe/Berlin"))}
+_JOB_TEMPLATE_METADATA_EXTRA = {"creationTimestamp": st.none()}
+
+
+@st.composite
+def _cronjob(draw: DrawFn) -> CronJob:
+    job_template = JobTemplate(labels=draw(_SMALL_LABELS), annotations=draw(_JOB_ANNOTATIONS),
+                               metadata_extra=extras(draw, _JOB_TEMPLATE_METADATA_EXTRA),
+                               spec=_draw_job_spec(draw))
+    # At most 52 characters: each Job it makes is named <name>-<11 characters>.
+    return CronJob(_draw_meta(draw, draw(_SHORT_NAMES)), schedule=draw(_SCHEDULES),
+                   concurrency_policy=maybe_pick(draw, _CONCURRENCY_POLICIES),
+                   starting_deadline_seconds=maybe(draw, _SECONDS),
+                   suspend=draw(OPTIONAL_BOOLS),
+                   successful_jobs_history_limit=maybe(draw, _COUNTS),
+                   failed_jobs_history_limit=maybe(draw, _COUNTS), job_template=job_template,
+                   spec_extra=extras(draw, _CRONJOB_EXTRA), extra=extras(draw, _EMPTY_STATUS))
+
+
+_CRONJOBS = _cronjob()
+
+
+@draws(CronJob)
+def cronjobs() -> SearchStrategy[CronJob]:
+    """CronJobs: a schedule (five fields, names, steps, ranges, or a descriptor),
+    concurrency policy, deadlines and history limits, a job template as :func:`jobs`
+    draws its spec, and a carried ``timeZone``.
+
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=5)
+    ... @given(cronjobs())
+    ... def test(cron):
+    ...     assert cron.schedule.startswith("@") or len(cron.schedule.split()) == 5
+    >>> test()
+    """
+    return _CRONJOBS
