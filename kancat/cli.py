@@ -1,10 +1,11 @@
-"""The ``kancat`` command line: ``kancat emit`` and ``kancat check``.
+"""The ``kancat`` command line: ``kancat emit``, ``kancat check`` and ``kancat inject``.
 
 ``kancat emit [TARGET]`` writes the Kubernetes YAML (or JSON, or a kustomize
 directory) of a kancat value named ``package.module:attribute`` or
 ``path/to/file.py:attribute``; ``kancat check FILE...`` validates Kubernetes YAML
 files and prints every problem, one per line, as ``FILE:DOC: Kind/name: path:
-message (hint)``.
+message (hint)``; ``kancat inject`` writes Kubernetes YAML back with Istio's sidecar
+injected (:mod:`kancat.patterns.istio_injection`).
 
 Exit codes: 0 success; 1 invalid values (every problem printed, nothing emitted);
 2 usage errors (bad arguments, a target that cannot be imported or emitted, an
@@ -398,6 +399,53 @@ def _check(args: argparse.Namespace) -> int:
     return EXIT_INVALID if problems else EXIT_OK
 
 
+def _inject(args: argparse.Namespace) -> int:
+    from kancat.interpret.consistency import check_objects
+    from kancat.interpret.emit import render
+    from kancat.interpret.load import load_yaml
+    from kancat.patterns.istio_injection import istio_sidecar
+    from kancat.values.kinds import parse_version
+
+    try:
+        version = parse_version(args.kubernetes_version)
+        image = {k: v for k, v in (("hub", args.hub), ("tag", args.tag)) if v is not None}
+        inject = istio_sidecar(native=args.native_sidecar, cni=args.cni,
+                               revision=args.revision, **image)
+    except (InvalidArgument, InvalidValue) as error:
+        _err(f"kancat: {error}")
+        return EXIT_USAGE
+    shown = "<stdin>" if args.filename == "-" else args.filename
+    try:
+        text = _read(args.filename)
+    except (OSError, UnicodeDecodeError) as error:
+        _err(f"kancat: cannot read {shown}: {_unreadable_reason(error)}")
+        return EXIT_USAGE
+    loaded = load_yaml(text)
+    if isinstance(loaded, Failure):
+        found = loaded.failure().problems
+        for problem in found:
+            print(format_problem(problem, file=shown))
+        _err(f"{_plural(len(found), 'problem')} in {shown}; nothing injected")
+        return EXIT_INVALID
+    objects = list(loaded.unwrap())
+    labels = [f"{shown}:{number}" for number in range(1, len(objects) + 1)]
+    errors = _findings(check_objects(objects, strict=args.strict, sources=labels), labels)
+    if errors:
+        _err(f"{_plural(errors, 'problem')} in {shown}; nothing injected")
+        return EXIT_INVALID
+    try:
+        injected = inject(objects)
+    except InvalidValue as error:
+        return _report_invalid(error, f"cannot inject {shown}; nothing written")
+    rendered = render(injected, format="yaml", kubernetes_version=version)
+    if isinstance(rendered, Failure):
+        return _report_invalid(rendered.failure(), f"cannot emit {shown} injected for "
+                                                   f"Kubernetes {args.kubernetes_version}; "
+                                                   "nothing written")
+    sys.stdout.write(rendered.unwrap())
+    return EXIT_OK
+
+
 # --- arguments -----------------------------------------------------------------------------------
 
 class _Parser(argparse.ArgumentParser):
@@ -456,6 +504,34 @@ def _parser() -> argparse.ArgumentParser:
                        help="an object other tooling provides (e.g. Secret/shop/db); "
                             "repeat for more")
     check.set_defaults(run=_check)
+
+    inject = commands.add_parser(
+        "inject", help="inject Istio's sidecar into Kubernetes YAML",
+        description="Load Kubernetes YAML (or JSON) and write it back on standard output "
+                    "with Istio's sidecar injected into every pod template Istio would "
+                    "inject (not into hostNetwork pods, pods labelled or annotated "
+                    "sidecar.istio.io/inject: \"false\", or pods of kube-system and the "
+                    "other system namespaces); everything else is written back unchanged. "
+                    "Problems are printed as by kancat check, and then nothing is written.")
+    inject.add_argument("-f", "--filename", default="-", metavar="FILE",
+                        help="the YAML or JSON file; - (the default) reads standard input")
+    inject.add_argument("--native-sidecar", action="store_true",
+                        help="inject the proxy as a native sidecar (an init container with "
+                             "restartPolicy: Always; Kubernetes 1.29 and later)")
+    inject.add_argument("--cni", action="store_true",
+                        help="the Istio CNI plugin redirects traffic: inject the unprivileged "
+                             "istio-validation instead of istio-init (NET_ADMIN, root)")
+    inject.add_argument("--revision", default="", metavar="REV",
+                        help="the control-plane revision (default: the default one)")
+    inject.add_argument("--hub", default=None, metavar="HUB",
+                        help="where the proxyv2 image comes from (default: istio)")
+    inject.add_argument("--tag", default=None, metavar="TAG",
+                        help="the Istio release of the proxy image")
+    inject.add_argument("--kubernetes-version", metavar="X.Y", default="1.32",
+                        help="emit for this Kubernetes version, 1.20 to 1.37 (default: 1.32)")
+    inject.add_argument("--strict", action="store_true",
+                        help="treat warnings about the input as problems (exit 1)")
+    inject.set_defaults(run=_inject)
     return parser
 
 

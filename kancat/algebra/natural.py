@@ -56,7 +56,7 @@ True
 """
 
 from collections.abc import Callable
-from typing import Any, Protocol, TypeVar, runtime_checkable
+from typing import Any, Protocol, TypeVar, cast, runtime_checkable
 
 import attrs
 
@@ -66,7 +66,7 @@ from kancat.errors import InvalidArgument, InvalidValue
 from kancat.values import Container, KubeObjectBase, OpaqueObject, PodTemplate
 from kancat.values.kinds import pod_of, pod_path, with_pod
 
-__all__ = ["TRANSFORMATION_LAWS", "PodArrow", "Transformable", "Transformation"]
+__all__ = ["TRANSFORMATION_LAWS", "OwnedArrow", "PodArrow", "Transformable", "Transformation"]
 
 _T = TypeVar("_T")
 
@@ -83,6 +83,16 @@ class PodArrow(Protocol):
     def name(self) -> str: ...
 
     def on_pod(self, pod: PodTemplate) -> PodTemplate: ...
+
+
+@runtime_checkable
+class OwnedArrow(Protocol):
+    """A step that reads the object whose pod it transforms (Istio's injector writes
+    the workload's name and kind into the proxy's environment): applied to an object,
+    a transformation gives it ``bound_to(obj)`` first, whatever else it is composed
+    with. On a bare pod template it runs unbound."""
+
+    def bound_to(self, owner: KubeObjectBase) -> PodArrow: ...
 
 
 @runtime_checkable
@@ -225,6 +235,10 @@ def _on_object(t: Transformation, value: _T) -> _T:
     if pod is None:
         return value
     where = f"{value.kind}/{value.name}"  # type: ignore[attr-defined]
+    if any(isinstance(step, OwnedArrow) for step in t.steps):
+        t = Transformation(tuple(step.bound_to(cast(KubeObjectBase, value))
+                                 if isinstance(step, OwnedArrow)
+                                 else step for step in t.steps))
     try:
         new = t.on_pod(pod)
     except InvalidValue as error:  # paths relative to the pod template
