@@ -164,3 +164,15 @@ def test_the_mesh_policy_holds_for_pods_of_every_namespace() -> None:
     assert policy_problems(mesh) == []  # a plain pod passes baseline
     strict = Mesh.of(shop, blog, policy=MeshPolicy.of(pod_security="restricted"))
     assert {p.object for p in policy_problems(strict)} == {"Deployment/blog/blog"}
+
+
+def test_istio_init_under_restricted_is_one_problem_pointing_at_cni() -> None:
+    from kancat.patterns.istio_injection import istio_sidecar
+
+    injected = MeshService.of(istio_sidecar()(HARDENED), port=80)
+    (problem,) = policy_problems(Mesh.of(injected, policy=MeshPolicy.of(
+        pod_security="restricted")))
+    assert problem.path == "spec.template.spec.initContainers[0]"
+    assert "cni=True" in problem.hint
+    cni = MeshService.of(istio_sidecar(cni=True)(HARDENED), port=80)
+    assert policy_problems(Mesh.of(cni, policy=MeshPolicy.of(pod_security="restricted"))) == []

@@ -217,7 +217,7 @@ def _workload_problems(workload: KubeObjectBase, policy: MeshPolicy,
     prefix = pod_path(workload)
     pod_found: list[Problem] = []
     if level is not PodSecurityLevel.PRIVILEGED:
-        pod_found += pod_security_problems(pod, level.value)
+        pod_found += _istio_init_conflict(pod, level) or pod_security_problems(pod, level.value)
     pod_found += _container_problems(pod, policy)
     present = {c.name for c in pod.all_containers}
     for name in sorted(policy.required_sidecars - present):
@@ -227,6 +227,28 @@ def _workload_problems(workload: KubeObjectBase, policy: MeshPolicy,
             f"inject it (e.g. kancat.patterns.sidecars.inject(...)), or drop {name!r} from "
             "required_sidecars"))
     return found + [attrs.evolve(p.under(prefix), object=where) for p in pod_found]
+
+
+_ISTIO_INIT: Final = "istio-init"
+
+
+def _istio_init_conflict(pod: PodTemplate, level: PodSecurityLevel) -> list[Problem]:
+    """Istio's ``istio-init`` (NET_ADMIN and NET_RAW, as root) against the level: one
+    problem saying what composes, in place of its list of violations; then the rest
+    of the pod's, if any."""
+    index = next((i for i, c in enumerate(pod.init_containers) if c.name == _ISTIO_INIT), None)
+    if index is None:
+        return []
+    at = path_of(attrs.fields(PodTemplate).init_containers, index)
+    found = pod_security_problems(pod, level.value)
+    own = [p for p in found if p.path.startswith(at + ".") or p.path == at]
+    if not own:
+        return []
+    return [Problem(at, f"{level.value}: Istio's istio-init runs as root with NET_ADMIN and "
+                        f"NET_RAW, which Pod Security {level.value!r} forbids",
+                    "inject with the Istio CNI plugin instead: istio_sidecar(cni=True) "
+                    "(kancat inject --cni)"),
+            *(p for p in found if p not in own)]
 
 
 def _container_problems(pod: PodTemplate, policy: MeshPolicy) -> list[Problem]:

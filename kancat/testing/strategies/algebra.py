@@ -266,6 +266,16 @@ _MESH_POLICY_POOL = (
     MeshPolicy.of(pod_security="baseline", capabilities=["NET_BIND_SERVICE"]),
     MeshPolicy.of(max_replicas=8, read_only_root_filesystem=True),
 )
+# Namespace labels (Pod Security, injection) need a namespace: services in none get
+# policies that set no label, and meshes holding such services no control plane.
+_MESH_LABEL_FREE_POLICIES = tuple(p for p in _MESH_POLICY_POOL
+                                  if p.pod_security is PodSecurityLevel.PRIVILEGED)
+
+
+def _draw_policy(draw: DrawFn, namespaced: bool) -> MeshPolicy:
+    return pick(draw, _MESH_POLICY_POOL if namespaced else _MESH_LABEL_FREE_POLICIES)
+
+
 _MESH_CONTROL_PLANES = (None, None, None, ControlPlane(), ControlPlane.of(revision="canary"))
 _MESH_RETAGS = ("1.0", "2.0")
 _MESH_APP_PORTS = (ContainerPort(8080, "http"), ContainerPort(8080),
@@ -308,8 +318,8 @@ def _draw_mesh_workload(draw: DrawFn, name: str, stateful: bool) -> Deployment |
 @st.composite
 def _base_mesh_service(draw: DrawFn, name: str) -> MeshService:
     shape = draw(st.integers(0, 3))
-    policy = pick(draw, _MESH_POLICY_POOL)
     workload = _draw_mesh_workload(draw, name, stateful=shape == 3)
+    policy = _draw_policy(draw, workload.metadata.namespace is not None)
     if shape == 2:  # a worker: no Kubernetes Service
         return MeshService(name, (workload,), None, policy)
     more: tuple[Deployment, ...] = ()
@@ -333,7 +343,7 @@ def _draw_mesh_variant(draw: DrawFn, base: MeshService) -> MeshService:
     if choice <= 5:
         return base
     if choice <= 8:
-        return attrs.evolve(base, policy=pick(draw, _MESH_POLICY_POOL))
+        return attrs.evolve(base, policy=_draw_policy(draw, base.namespace is not None))
     choice -= 5
     if choice == 4 or (choice == 6 and base.service is None):
         changed = attrs.evolve(first, replicas=(first.replicas or 0) + 1)
@@ -403,10 +413,9 @@ def _meshes(draw: DrawFn, service_names: tuple[str, ...], max_services: int) -> 
     if draw(BOOLS):  # it normalises away
         services.append(MeshService.passthrough())
     # a control plane labels the services' namespaces: only for services in one
-    plane = (pick(draw, _MESH_CONTROL_PLANES)
-             if all(s.namespace is not None for s in services if not s.is_passthrough)
-             else None)
-    return Mesh.of(*services, control_plane=plane, policy=pick(draw, _MESH_POLICY_POOL))
+    namespaced = all(s.namespace is not None for s in services if not s.is_passthrough)
+    plane = pick(draw, _MESH_CONTROL_PLANES) if namespaced else None
+    return Mesh.of(*services, control_plane=plane, policy=_draw_policy(draw, namespaced))
 
 
 @functools.cache
