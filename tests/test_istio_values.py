@@ -46,7 +46,7 @@ from kancat.values.istio import (
     TrafficPolicy,
     VirtualService,
 )
-from kancat.values.istio_operator import Autoscaling, GatewayComponent, IstioOperator
+from kancat.values.istio.operator import Autoscaling, GatewayComponent, IstioOperator
 from kancat.values.kinds import DEFAULT_VERSION, NEWEST_VERSION, OLDEST_VERSION, kind_of
 from tests.validators import SHARED_SCHEMAS, validate_manifest
 

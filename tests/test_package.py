@@ -21,6 +21,18 @@ def test_import_kancat_loads_no_interpreter_client_or_hypothesis() -> None:
     assert _python(code).strip() == "[]"
 
 
+def test_emitting_and_loading_built_in_kinds_loads_no_istio_value() -> None:
+    code = ("import sys; from kancat import Deployment, Container, to_yaml, load_yaml; "
+            "web = Deployment.of('web', containers=[Container.of('app', image='web:1')]); "
+            "load_yaml(to_yaml(web)).unwrap(); "
+            "print(sorted(m for m in sys.modules if m.startswith('kancat.values.istio')))")
+    assert _python(code).strip() == "[]"
+    code = ("from kancat import load_yaml; print(type(load_yaml('apiVersion: "
+            "security.istio.io/v1\\nkind: PeerAuthentication\\nmetadata: {name: default}"
+            "').unwrap()[0]).__module__)")
+    assert _python(code).strip() == "kancat.values.istio.security"
+
+
 def test_every_public_name_resolves() -> None:
     for name in kancat.__all__:
         assert getattr(kancat, name) is not None, name

@@ -70,7 +70,7 @@ the profile Istio recommends for production.
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
-from kancat.values.istio_operator import (
+from kancat.values.istio.operator import (
     Autoscaling,
     GatewayComponent,
     IstioComponent,

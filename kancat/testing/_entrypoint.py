@@ -44,8 +44,10 @@ def _value_types() -> Iterator[type]:
 
     for name in _VALUE_PACKAGES:
         package = importlib.import_module(name)
-        for info in pkgutil.iter_modules(package.__path__, f"{name}."):
-            if info.name.rpartition(".")[2].startswith("_"):
+        # walk_packages, not iter_modules: a concern may be a package of modules
+        # (kancat.values.istio), whose classes are defined in its modules.
+        for info in pkgutil.walk_packages(package.__path__, f"{name}."):
+            if any(part.startswith("_") for part in info.name.split(".")):
                 continue
             module = importlib.import_module(info.name)
             for attribute, item in vars(module).items():

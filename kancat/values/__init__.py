@@ -8,7 +8,9 @@ problem by Kubernetes field path; ``X.create(...)`` returns the same outcome as 
 
 This package holds the public names of each of its modules (``container``, ``volume``,
 ``pod``, ``workloads``, ``jobs``, ``service``, ``objects``, ``meta``, ``image``, ``quantity``,
-``kinds``): ``from kancat.values import Container, Deployment, KINDS``.
+``kinds``): ``from kancat.values import Container, Deployment, KINDS``. The Istio
+resources are a package of their own, imported only when used (their rows in the kinds
+table name them by module): ``from kancat.values.istio import VirtualService``.
 """
 
 from typing import TypeAlias
@@ -17,8 +19,6 @@ from kancat.core.frozen import FrozenMap, freeze, thaw
 from kancat.values import (
     container,
     image,
-    istio,
-    istio_operator,
     jobs,
     kinds,
     meta,
@@ -31,8 +31,6 @@ from kancat.values import (
 )
 from kancat.values.container import *  # noqa: F403
 from kancat.values.image import *  # noqa: F403
-from kancat.values.istio import *  # noqa: F403
-from kancat.values.istio_operator import *  # noqa: F403
 from kancat.values.jobs import *  # noqa: F403
 from kancat.values.kinds import *  # noqa: F403
 from kancat.values.meta import *  # noqa: F403
@@ -53,8 +51,6 @@ KubeObject: TypeAlias = meta.KubeObjectBase | objects.OpaqueObject
 __all__ = ["FrozenMap", "KubeObject", "Workload", "freeze", "thaw"]
 __all__ += container.__all__
 __all__ += image.__all__
-__all__ += istio.__all__
-__all__ += istio_operator.__all__
 __all__ += jobs.__all__
 __all__ += kinds.__all__
 __all__ += meta.__all__

@@ -17,22 +17,14 @@ True
 ['Deployment', 'StatefulSet', 'Pod', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob']
 """
 
+import importlib
+import sys
 from typing import Any, Final, TypeVar
 
 import attrs
 
 from kancat.core.fields import KubernetesVersion
 from kancat.errors import InvalidArgument
-from kancat.values.istio import (
-    AuthorizationPolicy,
-    DestinationRule,
-    Gateway,
-    PeerAuthentication,
-    ServiceEntry,
-    Sidecar,
-    VirtualService,
-)
-from kancat.values.istio_operator import IstioOperator
 from kancat.values.jobs import CronJob, Job
 from kancat.values.objects import (
     ConfigMap,
@@ -75,13 +67,14 @@ class Kind:
     to emit from that Kubernetes version on (every one of them is read by the loader).
     ``pods`` is the path of attributes from the object to its pod template, ``None``
     for a kind without pods, ``()`` for a kind that is its own pod template (a Pod).
-    ``loaded`` lists group/versions that are read but never emitted (the older served
+    ``model`` is the value class, or ``"module:Class"`` naming it, imported on first
+    use (:attr:`value`). ``loaded`` lists group/versions that are read but never emitted (the older served
     versions of a custom resource). ``crd`` names the CustomResourceDefinition that
     defines the kind (``None``: one of Kubernetes' own).
     """
 
     name: str
-    value: type | None
+    model: type | str | None
     versions: tuple[tuple[KubernetesVersion, str], ...]
     namespaced: bool = True
     pods: tuple[str, ...] | None = None
@@ -102,6 +95,19 @@ class Kind:
         return tuple(dict.fromkeys([*(api for _, api in self.versions), *self.loaded]))
 
     @property
+    def value(self) -> type | None:
+        """The value class modelling the kind (``None``: carried whole). A row may name
+        it as ``"module:Class"``, imported on first use, so that ``import kancat`` does
+        not load kinds a program never uses (the Istio resources)."""
+        if not isinstance(self.model, str):
+            return self.model
+        found = _IMPORTED.get(self.model)
+        if found is None:
+            module, _, name = self.model.partition(":")
+            found = _IMPORTED[self.model] = getattr(importlib.import_module(module), name)
+        return found
+
+    @property
     def built_in(self) -> bool:
         """Whether Kubernetes itself serves the kind (not a custom resource)."""
         return self.crd is None
@@ -112,6 +118,7 @@ class Kind:
         return self.versions[-1][1].rpartition("/")[0]
 
 
+_IMPORTED: dict[str, type] = {}
 _ALWAYS: Final = OLDEST_VERSION
 
 
@@ -119,6 +126,7 @@ def _since(*pairs: tuple[KubernetesVersion, str]) -> tuple[tuple[KubernetesVersi
     return pairs
 
 
+_ISTIO: Final = "kancat.values.istio:"
 _ISTIO_NETWORKING: Final = ("networking.istio.io/v1beta1", "networking.istio.io/v1alpha3")
 _ISTIO_SECURITY: Final = ("security.istio.io/v1beta1",)
 
@@ -141,22 +149,22 @@ KINDS: Final[tuple[Kind, ...]] = (
     Kind("NetworkPolicy", NetworkPolicy, _since((_ALWAYS, "networking.k8s.io/v1"))),
     # Istio: custom resources, one group/version emitted for every Kubernetes version,
     # the older ones Istio still serves loaded too.
-    Kind("VirtualService", VirtualService, _since((_ALWAYS, "networking.istio.io/v1")),
+    Kind("VirtualService", _ISTIO + "VirtualService", _since((_ALWAYS, "networking.istio.io/v1")),
          loaded=_ISTIO_NETWORKING, crd="virtualservices.networking.istio.io"),
-    Kind("DestinationRule", DestinationRule, _since((_ALWAYS, "networking.istio.io/v1")),
+    Kind("DestinationRule", _ISTIO + "DestinationRule", _since((_ALWAYS, "networking.istio.io/v1")),
          loaded=_ISTIO_NETWORKING, crd="destinationrules.networking.istio.io"),
-    Kind("Gateway", Gateway, _since((_ALWAYS, "networking.istio.io/v1")),
+    Kind("Gateway", _ISTIO + "Gateway", _since((_ALWAYS, "networking.istio.io/v1")),
          loaded=_ISTIO_NETWORKING, crd="gateways.networking.istio.io"),
-    Kind("ServiceEntry", ServiceEntry, _since((_ALWAYS, "networking.istio.io/v1")),
+    Kind("ServiceEntry", _ISTIO + "ServiceEntry", _since((_ALWAYS, "networking.istio.io/v1")),
          loaded=_ISTIO_NETWORKING, crd="serviceentries.networking.istio.io"),
-    Kind("Sidecar", Sidecar, _since((_ALWAYS, "networking.istio.io/v1")),
+    Kind("Sidecar", _ISTIO + "Sidecar", _since((_ALWAYS, "networking.istio.io/v1")),
          loaded=_ISTIO_NETWORKING, crd="sidecars.networking.istio.io"),
-    Kind("PeerAuthentication", PeerAuthentication, _since((_ALWAYS, "security.istio.io/v1")),
+    Kind("PeerAuthentication", _ISTIO + "PeerAuthentication", _since((_ALWAYS, "security.istio.io/v1")),
          loaded=_ISTIO_SECURITY, crd="peerauthentications.security.istio.io"),
-    Kind("AuthorizationPolicy", AuthorizationPolicy,
+    Kind("AuthorizationPolicy", _ISTIO + "AuthorizationPolicy",
          _since((_ALWAYS, "security.istio.io/v1")), loaded=_ISTIO_SECURITY,
          crd="authorizationpolicies.security.istio.io"),
-    Kind("IstioOperator", IstioOperator, _since((_ALWAYS, "install.istio.io/v1alpha1")),
+    Kind("IstioOperator", "kancat.values.istio.operator:IstioOperator", _since((_ALWAYS, "install.istio.io/v1alpha1")),
          crd="istiooperators.install.istio.io"),
     # Known kinds kancat carries whole (their fields are still checked).
     Kind("ServiceAccount", None, _since((_ALWAYS, "v1"))),
@@ -178,13 +186,26 @@ KINDS: Final[tuple[Kind, ...]] = (
          namespaced=False),
 )
 
-_BY_CLASS: Final[dict[type, Kind]] = {k.value: k for k in KINDS if k.value is not None}
+_BY_CLASS: Final[dict[type, Kind]] = {
+    k.model: k for k in KINDS if k.model is not None and not isinstance(k.model, str)}
+_NOT_IMPORTED: Final[list[Kind]] = [k for k in KINDS if isinstance(k.model, str)]
+
+
+def _row_of(cls: type) -> Kind | None:
+    """The row of ``cls``. A class named by a row as ``"module:Class"`` exists only
+    once its module is imported: a class not found yet joins the table then."""
+    found = _BY_CLASS.get(cls)
+    if found is None and _NOT_IMPORTED:
+        for row in list(_NOT_IMPORTED):
+            assert isinstance(row.model, str)
+            if row.model.partition(":")[0] in sys.modules:
+                _NOT_IMPORTED.remove(row)
+                _BY_CLASS[row.value] = row  # type: ignore[index]  # a class, not None
+        found = _BY_CLASS.get(cls)
+    return found
 _BY_API: Final[dict[tuple[str, str], Kind]] = {
     (api, k.name): k for k in KINDS for api in k.api_versions}
 _BY_NAME: Final[dict[str, Kind]] = {k.name: k for k in KINDS}
-
-MODELLED: Final[tuple[type, ...]] = tuple(_BY_CLASS)
-"""The value classes of the table's modelled kinds, in table order."""
 
 BUILT_IN_GROUP_VERSIONS: Final[frozenset[str]] = frozenset(
     api for k in KINDS if k.built_in for api in k.api_versions)
@@ -194,7 +215,7 @@ these is a misspelling, not a custom resource."""
 
 def kind_of(cls: type) -> Kind:
     """The row of a modelled value class."""
-    found = _BY_CLASS.get(cls)
+    found = _row_of(cls)
     if found is None:
         raise InvalidArgument(f"{cls.__name__} is not a kind of the kinds table; give a "
                               "Deployment, Service, ... (see kancat.values.kinds.KINDS)")
@@ -243,7 +264,7 @@ _O = TypeVar("_O")
 def pod_of(value: Any) -> PodTemplate | None:
     """The pod template of a top-level value, found by its kind's ``pods`` path
     (``None`` for a kind without pods, and for objects kancat carries whole)."""
-    row = _BY_CLASS.get(type(value))
+    row = _row_of(type(value))
     if row is None or row.pods is None:
         return None
     for attribute in row.pods:

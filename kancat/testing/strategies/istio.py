@@ -1,4 +1,4 @@
-"""Istio's resources (:mod:`kancat.values.istio`, :mod:`kancat.values.istio_operator`):
+"""Istio's resources (:mod:`kancat.values.istio`, :mod:`kancat.values.istio.operator`):
 VirtualServices whose split routes' weights sum to 100 and name the subsets of a host,
 DestinationRules with uniquely named subsets, Gateways, ServiceEntries, Sidecars,
 PeerAuthentications, AuthorizationPolicies and IstioOperators. Every manifest they
@@ -64,7 +64,7 @@ from kancat.values.istio import (
     TrafficPolicy,
     VirtualService,
 )
-from kancat.values.istio_operator import (
+from kancat.values.istio.operator import (
     Autoscaling,
     GatewayComponent,
     IstioComponent,

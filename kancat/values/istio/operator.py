@@ -32,6 +32,7 @@ from kancat.core.frozen import EMPTY, FrozenMap
 from kancat.core.value import Value, finish, part, rule
 from kancat.errors import Problem
 from kancat.values.container import Resources
+from kancat.values.istio.common import object_meta
 from kancat.values.meta import KubeObjectBase, ObjectMeta
 from kancat.values.service import ServicePort, ServiceType
 
@@ -259,9 +260,11 @@ class IstioOperator(KubeObjectBase):
            components: IstioComponents | None = None,
            values: Mapping[str, Any] | None = None, labels: Mapping[str, str] | None = None,
            annotations: Mapping[str, str] | None = None) -> "IstioOperator":
+        """An IstioOperator named ``name``: ``profile`` with the settings given laid
+        over it."""
         collect = Collect()
-        meta = part(collect, path_of(attrs.fields(cls).metadata), ObjectMeta, name=name,
-                    namespace=namespace, labels=labels, annotations=annotations)
-        return finish(collect, cls, metadata=meta, profile=profile, revision=revision,
-                      hub=hub, tag=tag, mesh_config=mesh_config or EMPTY,
-                      components=components, values=values or EMPTY)
+        return finish(collect, cls, metadata=object_meta(collect, cls, name, namespace,
+                                                         labels, annotations),
+                      profile=profile, revision=revision, hub=hub, tag=tag,
+                      mesh_config=mesh_config or EMPTY, components=components,
+                      values=values or EMPTY)
