@@ -48,7 +48,7 @@ from kancat.values.istio import (
 )
 from kancat.values.istio.operator import Autoscaling, GatewayComponent, IstioOperator
 from kancat.values.kinds import DEFAULT_VERSION, NEWEST_VERSION, OLDEST_VERSION, kind_of
-from tests.validators import SHARED_SCHEMAS, validate_manifest
+from tests.validators import validate_manifest
 
 ROOT = Path(__file__).resolve().parents[1]
 TABLE = ROOT / "kancat" / "_schemas" / "istio-fields.json"
@@ -655,7 +655,7 @@ def load_script() -> ModuleType:
 
 def test_generated_istio_table_is_up_to_date() -> None:
     module = load_script()
-    if not module.CRD_FILE.is_file() or not SHARED_SCHEMAS.is_dir():
+    if not module.CRD_FILE.is_file():
         pytest.skip(f"the Istio CRDs are not at {module.CRD_FILE} (../shared is absent)")
     built = module.build()
     text = TABLE.read_text(encoding="utf-8")

@@ -4,7 +4,8 @@
   ``kubernetes-validate`` package (``kubernetes-json-schema/v<ver>.0-local-strict/``,
   unknown fields rejected), with ``_definitions.json`` as a referencing resource.
 * CRD kinds (Istio ``*.istio.io``, VPA ``autoscaling.k8s.io``): the strict JSON
-  Schemas in ``../shared/schemas/`` (beside the repository root), whose
+  Schemas in ``../shared/schemas/`` (beside the repository root), or their copies in
+  ``tests/data/crd-schemas/`` for a clone on its own, whose
   ``metadata`` is also checked against the built-in ``ObjectMeta`` schema.
 * Any other kind: an error saying there is no schema (never a silent pass).
 
@@ -37,7 +38,9 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 __all__ = [
+    "COPIED_SCHEMAS",
     "SHARED_SCHEMAS",
+    "TEAM_SCHEMAS",
     "SchemasMissingError",
     "manifest_errors",
     "validate_manifest",
@@ -45,8 +48,12 @@ __all__ = [
 ]
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-SHARED_SCHEMAS = REPO_ROOT.parent / "shared" / "schemas"
-"""The CRD schemas: ``../shared/schemas`` from the repository root (not from the cwd)."""
+TEAM_SCHEMAS = REPO_ROOT.parent / "shared" / "schemas"
+"""The team's CRD schema set: ``../shared/schemas`` from the repository root."""
+COPIED_SCHEMAS = REPO_ROOT / "tests" / "data" / "crd-schemas"
+"""The copies of the schemas of the kinds kancat emits, for a clone on its own."""
+SHARED_SCHEMAS = TEAM_SCHEMAS if TEAM_SCHEMAS.is_dir() else COPIED_SCHEMAS
+"""The CRD schemas read: the team's set when present, else the copies."""
 
 _BUILTIN_ROOT = Path(kubernetes_validate.__file__).resolve().parent / "kubernetes-json-schema"
 _STRICT_DIR = re.compile(r"v(\d+)\.(\d+)\.0-local-strict\Z")
