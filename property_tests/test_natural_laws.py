@@ -226,7 +226,7 @@ def test_naturality_stops_outside_its_class() -> None:
     """Reversing every container's mounts does not commute with the app-mount upsert:
     the class in the statement of naturality is needed."""
     with pytest.raises(AssertionError):
-        law_naturality_pair(inject, FIND, maps=slot_maps())
+        law_naturality_pair(inject, settings(FIND, max_examples=1000), maps=slot_maps())
 
 
 @given(st.lists(sidecar_specs(), min_size=1, max_size=3), st.one_of(deployments(),

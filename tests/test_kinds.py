@@ -63,20 +63,15 @@ def test_the_table_names_each_kind_and_class_once() -> None:
         assert row.api_version(NEWEST_VERSION) == row.versions[-1][1]
 
 
-# Carried fields that kancat's own rules read, which every version has: without them
-# the value would be refused (a Job's pods must say restartPolicy: Never or OnFailure).
-RULED_CARRIED = frozenset({"restartPolicy"})
-
-
 def _modelled_only(value: Any) -> Any:
     """``value`` without its carried data, however deep: carried fields are the user's
     (drawn from Kubernetes 1.32), and only what kancat models is promised for every
-    version (but for the few its rules read, :data:`RULED_CARRIED`)."""
+    version."""
     changes = {}
     for field in plan_of(type(value)).fields:
         item = getattr(value, field.name)
         if field.wire.carried and item:
-            changes[field.name] = {k: v for k, v in item.items() if k in RULED_CARRIED}
+            changes[field.name] = {}
         elif attrs.has(type(item)) and hasattr(type(item), "__kancat_value__"):
             changes[field.name] = _modelled_only(item)
         elif isinstance(item, tuple):  # unmodelled variants of a list dropped, e.g. a

@@ -18,7 +18,17 @@ from kancat.core.diff import ABSENT, differences
 from kancat.errors import FieldConflict, InvalidArgument, InvalidValue, MeshConflict
 from kancat.examples.production import db, db_service, web, web_service
 from kancat.interpret.emit import HasObjects, to_manifests, to_yaml
-from kancat.values import Container, Deployment, FrozenMap, Service
+from kancat.values import (
+    Container,
+    CronJob,
+    DaemonSet,
+    Deployment,
+    FrozenMap,
+    Job,
+    Pod,
+    ReplicaSet,
+    Service,
+)
 from tests.validators import validate_manifest
 
 WEB = MeshService.of(web, port=80)
@@ -346,3 +356,56 @@ def test_two_services_with_different_versions_of_one_object_conflict() -> None:
     # The same object carried alike by two services is one object.
     twin = MeshService("twin", [_deployment("web")])
     assert len((Mesh.of(api) @ Mesh.of(twin)).unwrap().objects()) == 1
+
+
+# --- every long-running pod controller can be a mesh service's workload ----------------------
+
+def _agent(tag: str = "2.1") -> DaemonSet:
+    return DaemonSet.of("node-agent", namespace="ops", containers=[
+        Container.of("agent", image=f"ops/agent:{tag}", ports={"metrics": 9100})])
+
+
+def _cache(replicas: int = 2) -> ReplicaSet:
+    return ReplicaSet.of("cache", namespace="ops", replicas=replicas, containers=[
+        Container.of("redis", image="redis:7.4", ports={"redis": 6379})])
+
+
+def test_daemonsets_and_replicasets_are_exposed_and_form_a_mesh() -> None:
+    agent, cache = MeshService.of(_agent(), port=9100), MeshService.of(_cache(), port=6379)
+    assert agent.service == Service.expose(_agent(), port=9100)
+    assert cache.service is not None and not cache.service.is_headless
+    assert (dict(cache.service.selector), cache.service.ports[0].target_port) == (
+        {"app": "cache"}, "redis")
+    mesh = Mesh.of(agent, cache)
+    assert [f"{o.kind}/{o.name}" for o in mesh.objects()] == [
+        "Service/cache", "ReplicaSet/cache", "Service/node-agent", "DaemonSet/node-agent"]
+    for manifest in to_manifests(mesh):
+        validate_manifest(manifest)
+    assert (mesh @ Mesh.of(agent)).unwrap() == mesh
+    images = [str(c.image) for s in mesh.fmap(mirror_images("mirror.internal")).services.values()
+              for w in s.workloads for c in w.template.containers]
+    assert images == ["mirror.internal/library/redis:7.4", "mirror.internal/ops/agent:2.1"]
+
+
+def test_conflicts_name_the_fields_of_daemonsets_and_replicasets() -> None:
+    result = Mesh.of(MeshService.of(_agent(), port=9100)) @ Mesh.of(
+        MeshService.of(_agent("2.2"), port=9100))
+    assert isinstance(result, Failure)
+    assert result.failure().fields == (FieldConflict(
+        "workloads[node-agent].template.containers[agent].image.tag", "2.1", "2.2"),)
+    # one ReplicaSet, two versions, carried by two services: an object clash
+    clash = Mesh.of(MeshService("cache", [_cache()])) @ Mesh.of(
+        MeshService("redis", [_cache(replicas=3)]))
+    assert isinstance(clash, Failure)
+    assert clash.failure().identity == "ReplicaSet/ops/cache"
+    assert clash.failure().fields == (FieldConflict("replicas", 2, 3),)
+
+
+def test_jobs_cronjobs_and_bare_pods_run_no_mesh_service() -> None:
+    app = Container.of("app", image="shop/web:1.4.2", ports={"http": 8080})
+    for value in (Job.of("migrate", containers=[app]),
+                  CronJob.of("nightly", schedule="@daily", containers=[app]),
+                  Pod.of("debug", containers=[app])):
+        with pytest.raises(InvalidArgument, match=r"workloads\[0\] must be a Deployment or "
+                                                  "StatefulSet or ReplicaSet or DaemonSet"):
+            MeshService("web", [value])  # type: ignore[list-item]

@@ -176,3 +176,12 @@ def test_istio_init_under_restricted_is_one_problem_pointing_at_cni() -> None:
     assert "cni=True" in problem.hint
     cni = MeshService.of(istio_sidecar(cni=True)(HARDENED), port=80)
     assert policy_problems(Mesh.of(cni, policy=MeshPolicy.of(pod_security="restricted"))) == []
+
+
+def test_a_daemonset_has_no_replicas_to_cap() -> None:
+    from kancat.values import DaemonSet
+
+    agent = DaemonSet.of("agent", namespace="shop", containers=[
+        Container.of("agent", image="shop/agent:1.0", ports={"http": 9100})])
+    capped = Mesh.of(MeshService.of(agent, port=80), policy=MeshPolicy.of(max_replicas=0))
+    assert policy_problems(capped) == []

@@ -40,11 +40,13 @@ from kancat.values import (
     PodTemplate,
     ReplicaSet,
     Service,
+    StatefulSet,
     Volume,
     VolumeMount,
 )
 from kancat.values.jobs import cron_schedule
 from kancat.values.kinds import kind_of, pod_of, pod_path, with_pod
+from kancat.values.pod import RestartPolicy
 from tests.validators import validate_manifest
 
 IMAGE = "registry.example.com/shop/web:1.4.2"
@@ -52,8 +54,8 @@ APP = Container.of("app", image=IMAGE, ports={"http": 8080})
 WEB = {"app": "web"}
 
 
-def _pod(**spec_extra: Any) -> PodTemplate:
-    return PodTemplate(containers=[APP], labels=WEB, spec_extra=spec_extra)
+def _pod(restart_policy: RestartPolicy | None = None) -> PodTemplate:
+    return PodTemplate(containers=[APP], labels=WEB, restart_policy=restart_policy)
 
 
 # --- real-world manifests: they load, and re-emit byte for byte -----------------------------
@@ -114,8 +116,8 @@ spec:
       sizeLimit: 1Gi
   nodeSelector:
     kubernetes.io/os: linux
-  terminationGracePeriodSeconds: 5
   restartPolicy: Never
+  terminationGracePeriodSeconds: 5
 """
 
 DAEMONSET_YAML = """\
@@ -342,7 +344,7 @@ def test_a_real_manifest_loads_into_its_class_and_re_emits_byte_for_byte(kind: s
 def test_what_the_real_manifests_say_is_modelled_where_kancat_models_it() -> None:
     pod = _load_one(POD_YAML)
     assert (pod.name, pod.namespace, pod.service_account_name) == ("db-shell", "shop", "db-admin")
-    assert pod.spec_extra["restartPolicy"] == "Never"
+    assert (pod.restart_policy, pod.spec_extra) == ("Never", {})
     assert pod.containers[0].extra["tty"] is True
     assert pod.metadata == ObjectMeta("db-shell", "shop", pod.labels, pod.annotations)
     agent = _load_one(DAEMONSET_YAML)
@@ -356,7 +358,7 @@ def test_what_the_real_manifests_say_is_modelled_where_kancat_models_it() -> Non
     assert "podFailurePolicy" in migrate.spec.extra
     backup = _load_one(CRONJOB_YAML)
     assert (backup.schedule, backup.concurrency_policy) == ("30 2 * * *", "Forbid")
-    assert backup.job_template.spec.template.spec_extra["restartPolicy"] == "OnFailure"
+    assert backup.job_template.spec.template.restart_policy == "OnFailure"
     assert backup.spec_extra["timeZone"] == "Europe/Berlin"
 
 
@@ -376,17 +378,39 @@ def row(build: Callable[[], object], path: str, fragment: str, id: str) -> Any:
 BAD_INPUTS = [
     # Controllers keep their pods running: the API server takes only restartPolicy Always.
     row(lambda: DaemonSet(ObjectMeta("agent"), selector=LabelSelector.of(WEB),
-                          template=_pod(restartPolicy="Never")),
+                          template=_pod(restart_policy="Never")),
         "spec.template.spec.restartPolicy", "'Never' is not allowed for a DaemonSet's pods",
         id="daemonset-restart-never"),
     row(lambda: ReplicaSet(ObjectMeta("rs"), selector=LabelSelector.of(WEB),
-                           template=_pod(restartPolicy="OnFailure")),
+                           template=_pod(restart_policy="OnFailure")),
         "spec.template.spec.restartPolicy", "'OnFailure' is not allowed for a ReplicaSet's",
         id="replicaset-restart-on-failure"),
     row(lambda: Deployment(ObjectMeta("web"), selector=LabelSelector.of(WEB),
-                           template=_pod(restartPolicy="Never")),
+                           template=_pod(restart_policy="Never")),
         "spec.template.spec.restartPolicy", "not allowed for a Deployment's pods",
         id="deployment-restart-never"),
+    row(lambda: Deployment.of("web", restart_policy="Never", containers=[APP]),
+        "spec.template.spec.restartPolicy", "'Never' is not allowed for a Deployment's pods",
+        id="deployment-of-restart-never"),
+    row(lambda: DaemonSet.of("agent", restart_policy="OnFailure", containers=[APP]),
+        "spec.template.spec.restartPolicy", "'OnFailure' is not allowed for a DaemonSet's",
+        id="daemonset-of-restart-on-failure"),
+    # restartPolicy is modelled: carried as well, the value would say it twice.
+    row(lambda: PodTemplate(containers=[APP], spec_extra={"restartPolicy": "Never"}),
+        "spec.restartPolicy", "restartPolicy is a modelled field", id="restart-policy-carried"),
+    # A Pod is a PodTemplate with a name: as a workload's template, the name would be lost.
+    row(lambda: Deployment(ObjectMeta("web"), selector=LabelSelector.of(WEB),
+                           template=Pod.of("web", labels=WEB, containers=[APP])),
+        "spec.template", "Pod 'web' is not a pod template", id="deployment-pod-as-template"),
+    row(lambda: DaemonSet(ObjectMeta("agent"), selector=LabelSelector.of(WEB),
+                          template=Pod.of("agent", labels=WEB, containers=[APP])),
+        "spec.template", "Pod 'agent' is not a pod template", id="daemonset-pod-as-template"),
+    row(lambda: JobSpec(template=Pod.of("once", restart_policy="Never", containers=[APP])),
+        "template", "Pod 'once' is not a pod template", id="job-spec-pod-as-template"),
+    row(lambda: ReplicaSet(ObjectMeta("rs"), selector=LabelSelector.of(WEB),
+                           template=Container.of("app", image=IMAGE)),  # type: ignore[arg-type]
+        "spec.template", "template must be a PodTemplate, got Container",
+        id="replicaset-container-as-template"),
     row(lambda: DaemonSet(ObjectMeta("agent"), selector=LabelSelector.of({"app": "api"}),
                           template=_pod()),
         "spec.selector", "selector does not match the template labels", id="daemonset-selector"),
@@ -406,7 +430,7 @@ BAD_INPUTS = [
     row(lambda: Pod.of("debug", namespace="Shop", containers=[APP]), "metadata.namespace",
         "is not a DNS-1123 label", id="pod-namespace"),
     row(lambda: Pod.of("debug", restart_policy="Sometimes", containers=[APP]),  # type: ignore[arg-type]
-        "spec.restartPolicy", "'Sometimes' is not allowed for a Pod",
+        "spec.restartPolicy", "restartPolicy 'Sometimes' is not allowed",
         id="pod-restart-policy"),
     row(lambda: Pod.of("debug", containers=[APP, APP]), "spec.containers[1].name",
         "duplicate container name 'app'", id="pod-duplicate-container"),
@@ -434,7 +458,7 @@ BAD_INPUTS = [
         "spec.activeDeadlineSeconds", "must be >= 0", id="job-deadline-negative"),
     row(lambda: Job.of("migrate", ttl_seconds_after_finished=-1, containers=[APP]),
         "spec.ttlSecondsAfterFinished", "must be >= 0", id="job-ttl-negative"),
-    row(lambda: JobSpec(completion_mode="Indexed", template=_pod(restartPolicy="Never")),
+    row(lambda: JobSpec(completion_mode="Indexed", template=_pod(restart_policy="Never")),
         "completions", "an Indexed Job needs completions", id="job-indexed-no-completions"),
     row(lambda: Job.of("m" * 64, containers=[APP]), "metadata.name",
         "a Job name has at most 63 characters", id="job-name-64-chars"),
@@ -520,6 +544,76 @@ def test_create_returns_the_problems_as_a_failure() -> None:
     assert isinstance(Job.create("migrate", containers=[APP]), Success)
 
 
+# --- restartPolicy, a field of every pod ------------------------------------------------------------
+
+
+def test_every_constructor_takes_the_restart_policy_its_pods_may_have() -> None:
+    values = [Pod.of("debug", restart_policy="OnFailure", containers=[APP]),
+              Deployment.of("web", restart_policy="Always", containers=[APP]),
+              DaemonSet.of("agent", restart_policy="Always", containers=[APP]),
+              ReplicaSet.of("cache", restart_policy="Always", containers=[APP]),
+              StatefulSet.of("db", service_name="db", restart_policy="Always", containers=[APP]),
+              Job.of("migrate", restart_policy="OnFailure", containers=[APP]),
+              CronJob.of("nightly", schedule="@daily", restart_policy="OnFailure",
+                         containers=[APP])]
+    for value in values:
+        pod = pod_of(value)
+        assert pod is not None and pod.spec_extra == {}
+        manifest = to_manifest(value)
+        validate_manifest(manifest)
+        spec = manifest
+        for key in pod_path(value).split(".") if pod_path(value) else ():
+            spec = spec[key]
+        assert spec["spec"]["restartPolicy"] == pod.restart_policy, value.kind
+    assert [pod_of(v).restart_policy for v in values] == [  # type: ignore[union-attr]
+        "OnFailure", "Always", "Always", "Always", "Always", "OnFailure", "OnFailure"]
+    assert PodTemplate.of([APP], restart_policy="Never").restart_policy == "Never"
+    # Left out, a controller's pods and a Pod take Kubernetes' default; a Job's, Never.
+    assert Deployment.of("web", containers=[APP]).template.restart_policy is None
+    assert Pod.of("debug", containers=[APP]).restart_policy is None
+    assert Job.of("migrate", containers=[APP]).spec.template.restart_policy == "Never"
+
+
+def test_restart_policy_is_written_where_kubernetes_writes_it() -> None:
+    pod = Pod.of("debug", restart_policy="Never", termination_grace_period_seconds=5,
+                 containers=[APP], node_selector={"kubernetes.io/os": "linux"})
+    assert list(to_manifest(pod)["spec"]) == [
+        "containers", "nodeSelector", "restartPolicy", "terminationGracePeriodSeconds"]
+
+
+def test_a_restart_policy_kubernetes_does_not_know_is_one_problem_wherever_it_is() -> None:
+    for text, path in (
+            (REPLICASET_YAML.replace("    spec:\n      containers:",
+                                     "    spec:\n      restartPolicy: Sometimes\n      containers:"),
+             "spec.template.spec.restartPolicy"),
+            (JOB_YAML.replace("restartPolicy: Never", "restartPolicy: Sometimes"),
+             "spec.template.spec.restartPolicy"),
+            (POD_YAML.replace("restartPolicy: Never", "restartPolicy: Sometimes"),
+             "spec.restartPolicy")):
+        result = load_yaml(text)
+        assert isinstance(result, Failure), text
+        assert [(p.path, p.message) for p in result.failure().problems] == [
+            (path, "restartPolicy 'Sometimes' is not allowed")]
+
+
+def test_a_pod_is_refused_as_a_template_and_gives_the_template_it_is_made_of() -> None:
+    debug = Pod.of("debug", namespace="shop", labels=WEB, restart_policy="Always",
+                   containers=[APP])
+    web = Deployment.of("web", labels=WEB, containers=[APP])
+    with pytest.raises(InvalidValue) as raised:
+        attrs.evolve(web, template=debug)
+    assert [(p.path, p.message) for p in raised.value.problems] == [
+        ("spec.template", "Pod 'debug' is not a pod template (its name and namespace would be "
+                          "lost)")]
+    assert "pod.as_template()" in raised.value.problems[0].hint
+    template = debug.as_template()
+    assert type(template) is PodTemplate
+    moved = attrs.evolve(web, template=template)
+    assert moved.template.restart_policy == "Always"
+    assert Pod.from_template("debug", template, namespace="shop") == debug
+    validate_manifest(to_manifest(moved))
+
+
 @pytest.mark.parametrize("schedule", [
     "* * * * *", "0 3 * * *", "*/15 9-17 * * MON-FRI", "0 0 1,15 * *", "5 4 * * sun",
     "0 12 * jan-jun ?", "1-59/2 * * * *", "30 6 * * 1-5", "@hourly", "@midnight",
@@ -557,7 +651,7 @@ def test_a_cronjob_is_batch_v1beta1_before_kubernetes_1_21() -> None:
 
 def test_an_indexed_job_needs_kubernetes_1_21() -> None:
     indexed = Job(ObjectMeta("index"), spec=JobSpec(
-        completions=3, completion_mode="Indexed", template=_pod(restartPolicy="Never")))
+        completions=3, completion_mode="Indexed", template=_pod(restart_policy="Never")))
     with pytest.raises(InvalidValue) as raised:
         to_manifest(indexed, (1, 20))
     assert [p.path for p in raised.value.problems] == ["spec.completionMode"]

@@ -203,9 +203,10 @@ def _workload_problems(workload: KubeObjectBase, policy: MeshPolicy,
                        level: PodSecurityLevel) -> list[Problem]:
     where = _object_name(workload)
     found: list[Problem] = []
-    replicas = getattr(workload, "replicas", None)
+    counted = any(f.name == "replicas" for f in attrs.fields(cast(Any, type(workload))))
+    replicas = getattr(workload, "replicas", None)  # a DaemonSet has none: one per node
     asked = 1 if replicas is None else replicas
-    if policy.max_replicas is not None and asked > policy.max_replicas:
+    if counted and policy.max_replicas is not None and asked > policy.max_replicas:
         found.append(Problem(
             path_of(attrs.fields(cast(Any, type(workload))).replicas),
             f"the mesh policy allows at most {policy.max_replicas} replicas, {where} asks "

@@ -93,7 +93,15 @@ from kancat.core.collect import Collect, check_types, to_tuple
 from kancat.core.diff import differences
 from kancat.core.frozen import EMPTY, FrozenMap
 from kancat.errors import FieldConflict, InvalidArgument, InvalidValue, MeshConflict, Problem
-from kancat.values import Deployment, KubeObjectBase, Service, StatefulSet
+from kancat.values import (
+    DaemonSet,
+    Deployment,
+    KubeObjectBase,
+    PodController,
+    ReplicaSet,
+    Service,
+    StatefulSet,
+)
 from kancat.values.service import ServiceType
 
 __all__ = [
@@ -104,8 +112,10 @@ __all__ = [
     "Workload",
 ]
 
-Workload: TypeAlias = Deployment | StatefulSet
-"""The kinds whose pods a mesh service runs."""
+Workload: TypeAlias = PodController
+"""The kinds whose pods a mesh service runs: Deployment, StatefulSet, ReplicaSet and
+DaemonSet, which keep their pods running for the Service to route to (see
+:meth:`Service.expose <kancat.values.Service.expose>`; not a Job, CronJob or bare Pod)."""
 
 _BOTTOM: Final = MeshPolicy.bottom()
 
@@ -213,7 +223,8 @@ class MeshService:
     policy: MeshPolicy = _BOTTOM
 
     def __attrs_post_init__(self) -> None:
-        check_types("workloads", self.workloads, (Deployment, StatefulSet))
+        check_types("workloads", self.workloads, (Deployment, StatefulSet, ReplicaSet,
+                                                  DaemonSet))
         if self.service is not None and not isinstance(self.service, Service):
             raise InvalidArgument(f"service must be a Service or None, got "
                                   f"{type(self.service).__name__} {self.service!r:.60}")

@@ -41,7 +41,7 @@ from kancat.values.service import *  # noqa: F403
 from kancat.values.volume import *  # noqa: F403
 from kancat.values.workloads import *  # noqa: F403
 
-Workload: TypeAlias = workloads.Deployment | workloads.StatefulSet
+Workload: TypeAlias = workloads.PodController
 """The modelled kinds that run pods from a ``template`` (typing; the kinds table's
 ``pods`` column is where kancat looks them up)."""
 

@@ -8,7 +8,7 @@ API server refuses Kubernetes' default, ``Always``), and the ``of`` constructors
 
 >>> migrate = Job.of("migrate", backoff_limit=2, containers=[
 ...     Container.of("migrate", image="registry.example.com/shop/migrate:1.4.2")])
->>> (migrate.spec.backoff_limit, migrate.spec.template.spec_extra["restartPolicy"])
+>>> (migrate.spec.backoff_limit, migrate.spec.template.restart_policy)
 (2, 'Never')
 >>> CronJob.create("nightly", schedule="0 3 * *", concurrency_policy="Sometimes",
 ...                containers=[Container.of("report", image="report:2.0")])
@@ -32,7 +32,7 @@ from kancat.core.value import Value, assemble, finish, part, rule
 from kancat.errors import Problem
 from kancat.values.container import Container
 from kancat.values.meta import KubeObjectBase, ObjectMeta
-from kancat.values.pod import PodOptions, PodTemplate
+from kancat.values.pod import PodKeywords, PodTemplate, only_pod_template
 from kancat.values.workloads import (
     _pod_labels,
     _pod_template_part,
@@ -85,7 +85,7 @@ class JobSpec(Value):
         "activeDeadlineSeconds", check=_count("activeDeadlineSeconds")))
     ttl_seconds_after_finished: int | None = attrs.field(default=None, metadata=wire(
         "ttlSecondsAfterFinished", check=_count("ttlSecondsAfterFinished")))
-    template: PodTemplate = attrs.field(metadata=wire("template"))
+    template: PodTemplate = attrs.field(metadata=wire("template", check=only_pod_template))
     extra: FrozenMap[Any] = attrs.field(default=EMPTY, converter=to_frozen, metadata=carried())
 
     @rule
@@ -138,12 +138,14 @@ class Job(KubeObjectBase):
            labels: Mapping[str, str] | None = None,
            annotations: Mapping[str, str] | None = None,
            pod_annotations: Mapping[str, str] | None = None,
-           **pod: Unpack[PodOptions]) -> "Job":
+           **pod: Unpack[PodKeywords]) -> "Job":
         """A Job whose pods carry ``labels`` (default ``{"app": name}``, also on the Job)
-        and ``pod_annotations``, restarted by ``restart_policy``; ``completions``,
-        ``parallelism``, ``backoff_limit``, ``active_deadline_seconds`` and
-        ``ttl_seconds_after_finished`` are those of :class:`JobSpec`, and the other
-        keywords those of :meth:`Deployment.of <kancat.values.Deployment.of>`."""
+        and ``pod_annotations``, restarted by ``restart_policy`` (``Never`` unless
+        told otherwise: Kubernetes' default, ``Always``, is refused for a Job's pods);
+        ``completions``, ``parallelism``, ``backoff_limit``, ``active_deadline_seconds``
+        and ``ttl_seconds_after_finished`` are those of :class:`JobSpec`, and the other
+        keywords those of :class:`~kancat.values.pod.PodKeywords`, as for
+        :meth:`Deployment.of <kancat.values.Deployment.of>`."""
         chosen = _pod_labels(name, labels)
         collect = Collect()
         meta = part(collect, path_of(attrs.fields(cls).metadata), ObjectMeta, name=name,
@@ -322,7 +324,7 @@ class CronJob(KubeObjectBase):
            labels: Mapping[str, str] | None = None,
            annotations: Mapping[str, str] | None = None,
            pod_annotations: Mapping[str, str] | None = None,
-           **pod: Unpack[PodOptions]) -> "CronJob":
+           **pod: Unpack[PodKeywords]) -> "CronJob":
         """A CronJob running a Job on ``schedule``; ``labels`` (default
         ``{"app": name}``) go on the CronJob, its Jobs and their pods. The keywords up to
         ``failed_jobs_history_limit`` are the CronJob's fields, the others those of
@@ -378,7 +380,7 @@ def _finished_part(collect: Collect, path: str, inner: Collect, cls: type[_V],
 
 def _job_spec(collect: Collect, path: str, containers: Iterable[Container],
               labels: FrozenMap[str], pod_annotations: Mapping[str, str] | None,
-              pod: PodOptions, restart_policy: JobRestartPolicy, **counts: int | None
+              pod: PodKeywords, restart_policy: JobRestartPolicy, **counts: int | None
               ) -> JobSpec:
     """The JobSpec of an ``of`` constructor, its problems kept in ``collect`` under
     ``path``."""

@@ -12,7 +12,7 @@ kancat.errors.InvalidValue: 1 problem:
 """
 
 from collections.abc import Callable, Mapping
-from typing import Any, ClassVar, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias
 
 import attrs
 
@@ -173,7 +173,12 @@ class KubeObjectBase(Value):
     __slots__ = ()
     wire_reserved: ClassVar[tuple[str, ...]] = ("apiVersion", "kind")
 
-    metadata: ObjectMeta
+    if TYPE_CHECKING:
+        # For typing only, read-only: most kinds hold their metadata in a field, a Pod
+        # makes it from its own fields.
+        @property
+        def metadata(self) -> ObjectMeta:
+            """The object's metadata: name, namespace, labels, annotations."""
 
     @property
     def name(self) -> str:

@@ -1,5 +1,5 @@
 """Pod templates: containers, init containers (native sidecars included), volumes,
-scheduling fields, service account and pod security context.
+scheduling fields, service account, pod security context and restart policy.
 
 Problems are reported relative to the template (``spec.containers[1].name``);
 workloads prefix them with ``spec.template``.
@@ -19,19 +19,22 @@ from typing import Any, ClassVar, Literal, TypeAlias, TypedDict, Unpack
 import attrs
 
 from kancat.core import rules
+from kancat.core.checks import type_problems
 from kancat.core.collect import to_frozen, to_str_map, to_tuple
-from kancat.core.fields import carried, path_of, wire
+from kancat.core.fields import carried, path_of, shape_of, wire
 from kancat.core.frozen import EMPTY, FrozenMap
 from kancat.core.value import Value, rule
 from kancat.errors import Problem
 from kancat.values.container import CommonSecurityContext, Container, VolumeMount
-from kancat.values.meta import LabelSelector
+from kancat.values.meta import KubeObjectBase, LabelSelector
 from kancat.values.volume import Volume
 
 __all__ = [
+    "PodKeywords",
     "PodOptions",
     "PodSecurityContext",
     "PodTemplate",
+    "RestartPolicy",
     "TaintEffect",
     "Toleration",
     "TopologySpreadConstraint",
@@ -39,6 +42,12 @@ __all__ = [
 ]
 
 _ID = partial(rules.integer, minimum=0, maximum=2**31 - 1)
+
+RestartPolicy: TypeAlias = Literal["Always", "OnFailure", "Never"]
+"""A pod's ``spec.restartPolicy`` (absent, Kubernetes makes it ``Always``). Each kind
+allows some: the controllers that keep pods running (Deployment, StatefulSet,
+ReplicaSet, DaemonSet) only ``Always``; a Job's pods only ``OnFailure`` or ``Never``;
+a bare Pod any of them."""
 
 
 @attrs.frozen(kw_only=True)
@@ -123,15 +132,14 @@ class TopologySpreadConstraint(Value):
                                         metadata=carried())
 
 
-class PodOptions(TypedDict, total=False):
-    """The pod keywords :meth:`PodTemplate.of`, :meth:`Deployment.of
-    <kancat.values.Deployment.of>` and :meth:`StatefulSet.of
-    <kancat.values.StatefulSet.of>` all take, each a field of :class:`PodTemplate`:
+class PodKeywords(TypedDict, total=False):
+    """The pod keywords every constructor of a kind with pods takes, each a field of
+    :class:`PodTemplate`: those of :class:`PodOptions` but ``restart_policy``, which
+    :meth:`Job.of <kancat.values.Job.of>` and :meth:`CronJob.of
+    <kancat.values.CronJob.of>` take with a Job's choices and default.
 
-    >>> pod = PodTemplate.of([Container.of("app", image="web:1")], service_account_name="web",
-    ...                      node_selector={"disktype": "ssd"})
-    >>> (pod.service_account_name, dict(pod.node_selector))
-    ('web', {'disktype': 'ssd'})
+    >>> sorted(PodOptions.__annotations__.keys() - PodKeywords.__annotations__.keys())
+    ['restart_policy']
     """
 
     init_containers: Iterable[Container]
@@ -146,14 +154,32 @@ class PodOptions(TypedDict, total=False):
     termination_grace_period_seconds: int | None
 
 
+class PodOptions(PodKeywords, total=False):
+    """The pod keywords :meth:`PodTemplate.of`, :meth:`Pod.of <kancat.values.Pod.of>`,
+    :meth:`Deployment.of <kancat.values.Deployment.of>`, :meth:`StatefulSet.of
+    <kancat.values.StatefulSet.of>`, :meth:`ReplicaSet.of <kancat.values.ReplicaSet.of>`
+    and :meth:`DaemonSet.of <kancat.values.DaemonSet.of>` all take, each a field of
+    :class:`PodTemplate` (a controller's pods take only ``restart_policy="Always"``,
+    Kubernetes' default):
+
+    >>> pod = PodTemplate.of([Container.of("app", image="web:1")], service_account_name="web",
+    ...                      node_selector={"disktype": "ssd"}, restart_policy="Never")
+    >>> (pod.service_account_name, dict(pod.node_selector), pod.restart_policy)
+    ('web', {'disktype': 'ssd'}, 'Never')
+    """
+
+    restart_policy: RestartPolicy | None
+
+
 _POD_CONVERTERS: dict[str, Any] = {
     "init_containers": to_tuple, "volumes": to_tuple, "node_selector": to_str_map,
     "affinity": to_frozen, "tolerations": to_tuple, "topology_spread_constraints": to_tuple}
 
 
-def pod_fields(options: PodOptions) -> dict[str, Any]:
-    """The :class:`PodTemplate` fields of ``options``, lenient inputs converted; an
-    unknown keyword is refused like any unknown keyword argument."""
+def pod_fields(options: PodKeywords) -> dict[str, Any]:
+    """The :class:`PodTemplate` fields of ``options`` (:class:`PodOptions`, or keywords
+    like them), lenient inputs converted; an unknown keyword is refused like any
+    unknown keyword argument."""
     unknown = set(options) - PodOptions.__annotations__.keys()
     if unknown:
         raise TypeError(f"unexpected keyword argument {sorted(unknown)[0]!r}")
@@ -204,6 +230,9 @@ class PodTemplate(Value):
                                                       metadata=wire("spec.tolerations"))
     topology_spread_constraints: tuple[TopologySpreadConstraint, ...] = attrs.field(
         default=(), converter=to_tuple, metadata=wire("spec.topologySpreadConstraints"))
+    # Kubernetes writes restartPolicy just before terminationGracePeriodSeconds.
+    restart_policy: RestartPolicy | None = attrs.field(default=None,
+                                                       metadata=wire("spec.restartPolicy"))
     termination_grace_period_seconds: int | None = attrs.field(default=None, metadata=wire(
         "spec.terminationGracePeriodSeconds", check=partial(
             rules.integer, minimum=0, what="terminationGracePeriodSeconds")))
@@ -289,3 +318,27 @@ class PodTemplate(Value):
                             "add it to spec.volumes (declared: "
                             + (", ".join(sorted(known)) or "none") + ")"))
         return found
+
+
+_TEMPLATE_SHAPE = shape_of(PodTemplate)[0]
+
+
+def only_pod_template(path: str, value: object) -> list[Problem]:
+    """The rule of a field holding a pod template (a workload's ``spec.template``): a
+    :class:`PodTemplate`, and not an object that is one too — a
+    :class:`~kancat.values.Pod` given as a template would be written as a plain
+    template, its name and namespace lost.
+
+    >>> from kancat.values import Pod
+    >>> app = Container.of("app", image="web:1")
+    >>> for problem in only_pod_template("spec.template", Pod.of("debug", containers=[app])):
+    ...     print(problem)
+    spec.template: Pod 'debug' is not a pod template (its name and namespace would be lost) (use its template (pod.as_template()) or a PodTemplate)
+    >>> only_pod_template("spec.template", PodTemplate.of([app]))
+    []
+    """
+    if isinstance(value, KubeObjectBase):
+        return [Problem(path, f"{type(value).__name__} {value.name!r} is not a pod template "
+                              "(its name and namespace would be lost)",
+                        "use its template (pod.as_template()) or a PodTemplate")]
+    return type_problems(_TEMPLATE_SHAPE, value, path, "template")

@@ -4,6 +4,7 @@ Ports always carry ``protocol`` (default TCP): server-side apply keys Service po
 by port *and* protocol, and some API servers reject a port without it.
 
 >>> from kancat.values.container import Container
+>>> from kancat.values.workloads import Deployment
 >>> web = Deployment.of("web", containers=[
 ...     Container.of("app", image="web:1.0", ports={"http": 8080})])
 >>> svc = Service.expose(web, port=80)
@@ -27,7 +28,7 @@ from kancat.core.value import Value, finish, part, rule
 from kancat.errors import Problem
 from kancat.values.container import Protocol
 from kancat.values.meta import KubeObjectBase, ObjectMeta
-from kancat.values.workloads import Deployment, StatefulSet
+from kancat.values.workloads import PodController
 
 __all__ = ["Service", "ServicePort", "ServiceType"]
 
@@ -151,11 +152,25 @@ class Service(KubeObjectBase):
                       cluster_ip="None")
 
     @classmethod
-    def expose(cls, workload: Deployment | StatefulSet, *, port: int,
+    def expose(cls, workload: PodController, *, port: int,
                target_port: int | str | None = None, name: str | None = None,
                type: ServiceType | None = None) -> "Service":
-        """A Service in front of ``workload``: its selector, and by default the first
-        declared port of its first container as target."""
+        """A Service in front of ``workload`` — a Deployment, StatefulSet, ReplicaSet or
+        DaemonSet: its name, namespace and labels, its selector, and by default the
+        first declared port of its first container as target.
+
+        Those are the kinds that keep their pods running and replace them, so the
+        Service always has pods to route to. A Job's or CronJob's pods run to
+        completion and are gone, and a bare Pod has no selector and is replaced by
+        nothing: select their pods with :meth:`of` if you must.
+
+        >>> from kancat.values import Container, DaemonSet
+        >>> agent = DaemonSet.of("node-agent", containers=[
+        ...     Container.of("agent", image="ops/agent:2.1", ports={"metrics": 9100})])
+        >>> svc = Service.expose(agent, port=9100)
+        >>> (svc.name, dict(svc.selector), svc.ports[0].target_port)
+        ('node-agent', {'app': 'node-agent'}, 'metrics')
+        """
         if target_port is None:
             declared = workload.template.containers[0].ports
             first = declared[0] if declared else None

@@ -25,30 +25,34 @@ from kancat.core.value import Value, finish, part, rule
 from kancat.errors import Problem
 from kancat.values.container import Container
 from kancat.values.meta import KubeObjectBase, LabelSelector, ObjectMeta
-from kancat.values.pod import PodOptions, PodTemplate, pod_fields
+from kancat.values.pod import (
+    PodKeywords,
+    PodOptions,
+    PodTemplate,
+    RestartPolicy,
+    only_pod_template,
+    pod_fields,
+)
 from kancat.values.quantity import Quantity, as_quantity
 
 __all__ = ["AccessMode", "DaemonSet", "Deployment", "PersistentVolumeClaimTemplate", "Pod",
-           "ReplicaSet", "RestartPolicy", "StatefulSet"]
+           "PodController", "ReplicaSet", "StatefulSet"]
 
 AccessMode: TypeAlias = Literal["ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany",
                                 "ReadWriteOncePod"]
 
-RestartPolicy: TypeAlias = Literal["Always", "OnFailure", "Never"]
-"""A pod's ``spec.restartPolicy``: controllers that keep pods running take only
-``Always``; a Job's pods only ``OnFailure`` or ``Never``."""
-
 _REPLICAS = partial(rules.integer, minimum=0, maximum=2**31 - 1, what="replicas")
-_RESTART_POLICY = path_of(attrs.fields(PodTemplate).spec_extra, "restartPolicy")
-"""Where a pod's restart policy sits (kancat carries it, in ``spec_extra``)."""
+_RESTART_POLICY = path_of(attrs.fields(PodTemplate).restart_policy)
+_RESTART_POLICIES: tuple[RestartPolicy, ...] = ("Always", "OnFailure", "Never")
 
 
 def _restart_policy_problems(pod: PodTemplate, allowed: tuple[RestartPolicy, ...], *,
                             whose: str, required: bool = False) -> list[Problem]:
     """The problems of ``pod``'s ``restartPolicy`` when only the ``allowed`` policies
     are (``whose`` pods they are: "a Job's pods"); absent, Kubernetes makes it
-    ``Always`` (``required``: that default is refused, as for a Job). Paths are
-    relative to the pod template.
+    ``Always`` (``required``: that default is refused, as for a Job). A policy that is
+    none of Kubernetes' is the template's own problem, reported by its field. Paths
+    are relative to the pod template.
 
     >>> pod = PodTemplate.of([Container.of("app", image="web:1")])
     >>> for problem in _restart_policy_problems(pod, ("OnFailure", "Never"),
@@ -56,7 +60,7 @@ def _restart_policy_problems(pod: PodTemplate, allowed: tuple[RestartPolicy, ...
     ...     print(problem)
     spec.restartPolicy: a Job's pods need restartPolicy OnFailure or Never (Kubernetes would make it Always) (set restartPolicy: Never (or OnFailure to retry in the same pod))
     """
-    policy = pod.spec_extra.get("restartPolicy")
+    policy = pod.restart_policy
     choices = " or ".join([", ".join(allowed[:-1]), allowed[-1]] if allowed[:-1] else allowed)
     if policy is None:
         if not required:
@@ -64,7 +68,7 @@ def _restart_policy_problems(pod: PodTemplate, allowed: tuple[RestartPolicy, ...
         return [Problem(_RESTART_POLICY, f"{whose} need restartPolicy {choices} "
                                          "(Kubernetes would make it Always)",
                         "set restartPolicy: Never (or OnFailure to retry in the same pod)")]
-    if isinstance(policy, str) and policy in allowed:
+    if policy in allowed or policy not in _RESTART_POLICIES:
         return []
     return [Problem(_RESTART_POLICY, f"restartPolicy {policy!r} is not allowed for {whose}",
                     f"use {choices}")]
@@ -115,7 +119,8 @@ class _Workload(_PodController):
     replicas: int | None = attrs.field(default=None, kw_only=True,
                                        metadata=wire("spec.replicas", check=_REPLICAS))
     selector: LabelSelector = attrs.field(kw_only=True, metadata=wire("spec.selector"))
-    template: PodTemplate = attrs.field(kw_only=True, metadata=wire("spec.template"))
+    template: PodTemplate = attrs.field(kw_only=True, metadata=wire(
+        "spec.template", check=only_pod_template))
     spec_extra: FrozenMap[Any] = attrs.field(default=EMPTY, converter=to_frozen, kw_only=True,
                                              metadata=carried("spec"))
     extra: FrozenMap[Any] = attrs.field(default=EMPTY, converter=to_frozen, kw_only=True,
@@ -141,7 +146,8 @@ class Deployment(_Workload):
         selected by them; ``annotations`` go on the Deployment, ``pod_annotations`` on
         its pods, ``strategy`` is ``spec.strategy`` (e.g. ``{"type": "Recreate"}``), and
         the other keywords are those of :class:`~kancat.values.pod.PodOptions`
-        (``volumes=``, ``service_account_name=``, ``tolerations=``, ...).
+        (``volumes=``, ``service_account_name=``, ``tolerations=``, ...; the pods of a
+        Deployment, as of every controller, take only ``restart_policy="Always"``).
         :meth:`StatefulSet.of` takes the same keywords."""
         meta, template, selector, collect = _pods_of(cls, name, namespace, labels, annotations,
                                                      pod_annotations, containers, pod)
@@ -295,7 +301,8 @@ class DaemonSet(_PodController):
 
     metadata: ObjectMeta = attrs.field(metadata=wire("metadata"))
     selector: LabelSelector = attrs.field(kw_only=True, metadata=wire("spec.selector"))
-    template: PodTemplate = attrs.field(kw_only=True, metadata=wire("spec.template"))
+    template: PodTemplate = attrs.field(kw_only=True, metadata=wire(
+        "spec.template", check=only_pod_template))
     spec_extra: FrozenMap[Any] = attrs.field(default=EMPTY, converter=to_frozen, kw_only=True,
                                              metadata=carried("spec"))
     extra: FrozenMap[Any] = attrs.field(default=EMPTY, converter=to_frozen, kw_only=True,
@@ -318,6 +325,14 @@ class DaemonSet(_PodController):
                       spec_extra=_strategy("updateStrategy", strategy))
 
 
+PodController: TypeAlias = Deployment | StatefulSet | ReplicaSet | DaemonSet
+"""The kinds that keep pods made from their ``template`` running, replace them when
+they die, and find them by their ``selector``: what a Service fronts
+(:meth:`Service.expose <kancat.values.Service.expose>`) and a mesh service runs. (Not a
+Job or CronJob, whose pods run to completion and are gone, nor a bare Pod, which
+nothing replaces.)"""
+
+
 _POD_HEAD = ("name", "namespace")
 
 
@@ -327,9 +342,6 @@ def _name_first(cls: type, fields: list["attrs.Attribute[Any]"]
     with its name and namespace, then its pod template's labels and annotations."""
     return ([f for f in fields if f.name in _POD_HEAD]
             + [f for f in fields if f.name not in _POD_HEAD])
-
-
-_RESTART_POLICIES: tuple[RestartPolicy, ...] = ("Always", "OnFailure", "Never")
 
 
 @attrs.frozen(kw_only=True, field_transformer=_name_first)
@@ -342,17 +354,21 @@ class Pod(PodTemplate, KubeObjectBase):
     volumes and pod fields are its own attributes, every pod transformation and
     ``fmap`` acts on it as on any template, and its row of the kinds table finds its
     pod at the empty path (:func:`~kancat.values.kinds.pod_path` is ``""``).
-    ``metadata`` is the object metadata the Pod's fields make up.
+    ``metadata`` is the object metadata the Pod's fields make up. A Pod takes any
+    ``restart_policy`` (Kubernetes' default: ``Always``).
+
+    A Pod is not a workload's template, though: given as one, it is refused (its name
+    would be lost); :meth:`as_template` is the template it is made of.
 
     >>> pod = Pod.of("debug", namespace="shop", restart_policy="Never",
     ...              containers=[Container.of("shell", image="busybox:1.36")])
-    >>> (pod.metadata.name, pod.metadata.namespace, pod.containers[0].name)
-    ('debug', 'shop', 'shell')
+    >>> (pod.metadata.name, pod.metadata.namespace, pod.restart_policy)
+    ('debug', 'shop', 'Never')
     >>> Pod.create("Debug", restart_policy="Sometimes",
     ...            containers=[Container.of("shell", image="busybox:1.36")])
     <Failure: 2 problems:
       metadata.name: name 'Debug' is not a DNS-1123 subdomain (use lowercase letters, digits, '-' and '.', starting and ending with a letter or digit (e.g. 'web.example'))
-      spec.restartPolicy: restartPolicy 'Sometimes' is not allowed for a Pod (use Always, OnFailure or Never)>
+      spec.restartPolicy: restartPolicy 'Sometimes' is not allowed (use one of Always, OnFailure, Never)>
     """
 
     k8s_definition: ClassVar[str] = "io.k8s.api.core.v1.Pod"
@@ -363,14 +379,13 @@ class Pod(PodTemplate, KubeObjectBase):
     extra: FrozenMap[Any] = attrs.field(default=EMPTY, converter=to_frozen, metadata=carried())
 
     @rule
-    def _pod(self) -> list[Problem]:
-        return (_restart_policy_problems(self, _RESTART_POLICIES, whose="a Pod")
-                + self.mount_problems())
+    def _mounts(self) -> list[Problem]:
+        return self.mount_problems()
 
-    # KubeObjectBase declares ``metadata`` as an attribute, for typing only; a Pod's is
-    # made from its fields (read-only, as every frozen value's attributes are).
+    # KubeObjectBase declares ``metadata`` read-only, for typing; a Pod's is made from
+    # its fields.
     @property
-    def metadata(self) -> ObjectMeta:  # type: ignore[override]
+    def metadata(self) -> ObjectMeta:
         """The Pod's object metadata: name, namespace, labels, annotations and the
         carried metadata fields."""
         return ObjectMeta(self.name, self.namespace, self.labels, self.annotations,
@@ -382,16 +397,15 @@ class Pod(PodTemplate, KubeObjectBase):
            namespace: str | None = None,
            labels: Mapping[str, str] | None = None,
            annotations: Mapping[str, str] | None = None,
-           restart_policy: RestartPolicy | None = None,
            **pod: Unpack[PodOptions]) -> "Pod":
-        """A Pod carrying ``labels`` (default ``{"app": name}``) and ``annotations``,
-        restarted by ``restart_policy`` (Kubernetes' default: ``Always``); the other
-        keywords are those of :class:`~kancat.values.pod.PodOptions`, as for
-        :meth:`Deployment.of`. (Unlike :meth:`PodTemplate.of`, the name comes first,
-        as for every object.)"""
+        """A Pod carrying ``labels`` (default ``{"app": name}``) and ``annotations``;
+        the other keywords are those of :class:`~kancat.values.pod.PodOptions`, as for
+        :meth:`Deployment.of` (``restart_policy``: any, Kubernetes' default
+        ``Always``). (Unlike :meth:`PodTemplate.of`, the name comes first, as for
+        every object.)"""
         return cls(name=name, namespace=namespace, containers=to_tuple(containers),
                    labels=_pod_labels(name, labels), annotations=to_str_map(annotations),
-                   spec_extra=_restart_policy(restart_policy), **pod_fields(pod))
+                   **pod_fields(pod))
 
     @classmethod
     def from_template(cls, name: str, template: PodTemplate, *,
@@ -405,6 +419,25 @@ class Pod(PodTemplate, KubeObjectBase):
         """
         return cls(name=name, namespace=namespace, **_template_fields(template))
 
+    def as_template(self) -> PodTemplate:
+        """The pod template this Pod is made of (its fields but ``name``, ``namespace``
+        and ``extra``): what a workload's ``template`` takes to run pods like it.
+
+        >>> web = Deployment.of("web", containers=[Container.of("app", image="web:1.0")])
+        >>> debug = Pod.of("debug", labels={"app": "web"},
+        ...                containers=[Container.of("shell", image="busybox:1.36")])
+        >>> attrs.evolve(web, template=debug)
+        Traceback (most recent call last):
+        ...
+        kancat.errors.InvalidValue: 1 problem:
+          spec.template: Pod 'debug' is not a pod template (its name and namespace would be lost) (use its template (pod.as_template()) or a PodTemplate)
+        >>> type(attrs.evolve(web, template=debug.as_template()).template).__name__
+        'PodTemplate'
+        >>> Pod.from_template("debug", debug.as_template()) == debug
+        True
+        """
+        return PodTemplate(**_template_fields(self))
+
 
 def _template_fields(pod: PodTemplate) -> dict[str, Any]:
     """The :class:`PodTemplate` fields of ``pod`` (a template, or a :class:`Pod`), by
@@ -416,20 +449,19 @@ def _template_fields(pod: PodTemplate) -> dict[str, Any]:
     return {field.name: getattr(pod, field.name) for field in attrs.fields(PodTemplate)}
 
 
-def _restart_policy(policy: RestartPolicy | None) -> Mapping[str, Any]:
-    return {"restartPolicy": policy} if policy is not None else EMPTY
-
-
 def _pod_template_part(collect: Collect, path: str, containers: Iterable[Container],
                       labels: FrozenMap[str], annotations: Mapping[str, str] | None,
-                      pod: PodOptions, restart_policy: RestartPolicy | None = None
+                      pod: PodKeywords, restart_policy: RestartPolicy | None = None
                       ) -> PodTemplate:
     """The pod template of an ``of`` constructor: ``labels``, ``annotations``, the
-    keywords of :class:`~kancat.values.pod.PodOptions` and a restart policy, its
-    problems kept in ``collect`` under ``path``."""
+    keywords of :class:`~kancat.values.pod.PodOptions` (or of
+    :class:`~kancat.values.pod.PodKeywords` and a ``restart_policy``, as a Job's
+    constructors give them), its problems kept in ``collect`` under ``path``."""
+    fields = pod_fields(pod)
+    if restart_policy is not None:
+        fields["restart_policy"] = restart_policy
     return part(collect, path, PodTemplate, containers=containers, labels=labels,
-                annotations=annotations, spec_extra=_restart_policy(restart_policy),
-                **pod_fields(pod))
+                annotations=annotations, **fields)
 
 
 def _pod_labels(name: str, labels: Mapping[str, str] | None) -> FrozenMap[str]:

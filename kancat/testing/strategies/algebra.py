@@ -340,6 +340,7 @@ def _draw_mesh_variant(draw: DrawFn, base: MeshService) -> MeshService:
     changed field — replicas, an image tag, the Service port (a conflict)."""
     choice = draw(st.integers(0, 11))
     first = base.workloads[0]
+    assert isinstance(first, (Deployment, StatefulSet))  # as _draw_mesh_workload draws
     if choice <= 5:
         return base
     if choice <= 8:

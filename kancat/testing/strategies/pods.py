@@ -49,7 +49,7 @@ from kancat.values import (
     Volume,
 )
 from kancat.values.meta import SelectorOperator
-from kancat.values.pod import TaintEffect, WhenUnsatisfiable
+from kancat.values.pod import RestartPolicy, TaintEffect, WhenUnsatisfiable
 
 __all__ = ["label_selectors", "pod_security_contexts", "pod_templates"]
 
@@ -197,7 +197,6 @@ def pod_security_contexts() -> SearchStrategy[PodSecurityContext]:
 
 _POD_EXTRA = {
     "dnsPolicy": st.sampled_from(("ClusterFirst", "Default", "ClusterFirstWithHostNet")),
-    "restartPolicy": st.just("Always"),
     "priorityClassName": st.sampled_from(("high", "system-cluster-critical")),
     "enableServiceLinks": BOOLS,
     "schedulerName": st.just("default-scheduler"),
@@ -207,10 +206,17 @@ _POD_EXTRA = {
 _TEMPLATE_METADATA_EXTRA = {"creationTimestamp": st.none()}
 _INIT_ROLE_LISTS = st.lists(st.sampled_from(("init", "sidecar")), max_size=2)
 _POD_LABELS = _label_map_strategy(0, 2)
+_CONTROLLER_RESTART_POLICIES: tuple[RestartPolicy | None, ...] = (None, "Always")
+"""The restart policies of a controller's pods: left out (Kubernetes' default), or
+``Always`` written out."""
 
 
-def _draw_pod_template(draw: DrawFn, labels: Mapping[str, str] | None,
-                       claim_names: Sequence[str]) -> PodTemplate:
+def _draw_pod_template(
+        draw: DrawFn, labels: Mapping[str, str] | None, claim_names: Sequence[str],
+        restart_policies: Sequence[RestartPolicy | None] = _CONTROLLER_RESTART_POLICIES,
+) -> PodTemplate:
+    """A pod template (see :func:`pod_templates`) whose restart policy is one of
+    ``restart_policies`` (the pods of the kind it is drawn for take those)."""
     pod_labels = dict(labels) if labels is not None else draw(_POD_LABELS)
     init_roles = draw(_INIT_ROLE_LISTS)
     app_count = draw(st.integers(1, 2))
@@ -238,6 +244,7 @@ def _draw_pod_template(draw: DrawFn, labels: Mapping[str, str] | None,
         tolerations=[_draw_toleration(draw) for _ in range(draw(st.integers(0, 2)))],
         topology_spread_constraints=[_draw_spread(draw, pod_labels)
                                      for _ in range(draw(st.integers(0, 1)))],
+        restart_policy=pick(draw, restart_policies),
         termination_grace_period_seconds=maybe(draw, st.integers(0, 120)),
         spec_extra=extras(draw, _POD_EXTRA))
 
@@ -255,7 +262,8 @@ def pod_templates(*, labels: Mapping[str, str] | None = None,
     them native sidecars), up to three volumes; container names unique across init and
     app containers, mounts naming only declared volumes (or ``claim_names``, the
     StatefulSet claim templates), probes naming only declared ports, tolerations,
-    spread constraints, and carried pod fields (``dnsPolicy``, ``priorityClassName``,
+    spread constraints, a restart policy fit for every controller (none, or
+    ``Always``), and carried pod fields (``dnsPolicy``, ``priorityClassName``,
     ``imagePullSecrets``, ...).
 
     ``labels``: the pod labels to use (drawn when ``None``).

@@ -17,7 +17,6 @@ from kancat.testing.strategies._draw import (
     maybe,
     maybe_pick,
     names,
-    pick,
 )
 from kancat.testing.strategies.names import (
     _NAMESPACES,
@@ -46,7 +45,8 @@ from kancat.values import (
     StatefulSet,
 )
 from kancat.values.jobs import CompletionMode, ConcurrencyPolicy, JobRestartPolicy
-from kancat.values.workloads import AccessMode, RestartPolicy
+from kancat.values.pod import RestartPolicy
+from kancat.values.workloads import AccessMode
 
 __all__ = ["cronjobs", "daemonsets", "deployments", "jobs", "persistent_volume_claim_templates",
            "pods", "replicasets", "statefulsets"]
@@ -266,25 +266,16 @@ def daemonsets() -> SearchStrategy[DaemonSet]:
     return _DAEMONSETS
 
 
-def _with_restart_policy(pod: PodTemplate, policy: RestartPolicy | None) -> dict[str, Any]:
-    """The fields of ``pod`` with ``policy`` as its restart policy (``None``: none)."""
-    fields = {f.name: getattr(pod, f.name) for f in attrs.fields(PodTemplate)}
-    spec_extra = {k: v for k, v in pod.spec_extra.items() if k != "restartPolicy"}
-    if policy is not None:
-        spec_extra["restartPolicy"] = policy
-    return {**fields, "spec_extra": spec_extra}
-
-
-_RESTART_POLICIES = choices(RestartPolicy)
+_POD_RESTART_POLICIES: tuple[RestartPolicy | None, ...] = (None, *choices(RestartPolicy))
 _POD_STATUS = {"status": st.just({"phase": "Pending"})}
 
 
 @st.composite
 def _pod(draw: DrawFn) -> Pod:
-    template = _draw_pod_template(draw, None, ())
+    template = _draw_pod_template(draw, None, (), _POD_RESTART_POLICIES)
     return Pod(name=draw(_WORKLOAD_NAMES), namespace=maybe(draw, _NAMESPACES),
                extra=extras(draw, _POD_STATUS),
-               **_with_restart_policy(template, maybe_pick(draw, _RESTART_POLICIES)))
+               **{f.name: getattr(template, f.name) for f in attrs.fields(PodTemplate)})
 
 
 _PODS = _pod()
@@ -318,8 +309,7 @@ def _draw_job_spec(draw: DrawFn) -> JobSpec:
     labels = draw(_POD_LABELS)
     mode = maybe_pick(draw, _COMPLETION_MODES)
     completions = draw(_COUNTS) if mode == "Indexed" else maybe(draw, _COUNTS)
-    template = _draw_pod_template(draw, labels, ())
-    pod = PodTemplate(**_with_restart_policy(template, pick(draw, _JOB_RESTART_POLICIES)))
+    pod = _draw_pod_template(draw, labels, (), _JOB_RESTART_POLICIES)
     return JobSpec(parallelism=maybe(draw, _COUNTS), completions=completions,
                    completion_mode=mode, backoff_limit=maybe(draw, _COUNTS),
                    active_deadline_seconds=maybe(draw, _SECONDS),
@@ -346,7 +336,7 @@ def jobs() -> SearchStrategy[Job]:
     >>> @settings(max_examples=5)
     ... @given(jobs())
     ... def test(job):
-    ...     assert job.spec.template.spec_extra["restartPolicy"] in ("Never", "OnFailure")
+    ...     assert job.spec.template.restart_policy in ("Never", "OnFailure")
     >>> test()
     """
     return _JOBS
