@@ -35,6 +35,7 @@ import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 __all__ = ["CRD_FILE", "OUTPUT", "build", "described", "main", "render"]
@@ -215,8 +216,9 @@ def _named(shape: Any, chosen: dict[str, str]) -> Any:
     return shape
 
 
-def render(document: dict[str, Any]) -> str:
-    """The file text, laid out as the Kubernetes table's."""
+def _kubernetes_script() -> ModuleType:
+    """``scripts/gen_k8s_fields.py``, whose layout and writing this table shares (the
+    scripts folder is no package, so it is loaded by its file)."""
     from importlib.util import module_from_spec, spec_from_file_location
 
     spec = spec_from_file_location("gen_k8s_fields", Path(__file__).with_name(
@@ -224,16 +226,18 @@ def render(document: dict[str, Any]) -> str:
     assert spec is not None and spec.loader is not None
     module = module_from_spec(spec)
     spec.loader.exec_module(module)
-    text: str = module.render(document)
+    return module
+
+
+def render(document: dict[str, Any]) -> str:
+    """The file text, laid out as the Kubernetes table's."""
+    text: str = _kubernetes_script().render(document)
     return text
 
 
 def main() -> int:
-    text = render(build())
-    OUTPUT.parent.mkdir(parents=True, exist_ok=True)
-    OUTPUT.write_text(text, encoding="utf-8")
-    print(f"wrote {OUTPUT} ({len(text.encode())} bytes)")
-    return 0
+    status: int = _kubernetes_script().write(OUTPUT, render(build()))
+    return status
 
 
 if __name__ == "__main__":

@@ -35,7 +35,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-__all__ = ["OUTPUT", "SCHEMA_DIR", "build", "described", "main", "render"]
+__all__ = ["OUTPUT", "SCHEMA_DIR", "build", "described", "main", "render", "write"]
 
 SCHEMA_DIR = "v1.32.0-local-strict"
 OUTPUT = Path(__file__).resolve().parents[1] / "kancat" / "_schemas" / "k8s-fields-1.32.json"
@@ -190,12 +190,17 @@ def render(document: dict[str, Any]) -> str:
     return "{\n" + ",\n".join([*head, *body]) + "\n}\n"
 
 
-def main() -> int:
-    text = render(build())
-    OUTPUT.parent.mkdir(parents=True, exist_ok=True)
-    OUTPUT.write_text(text, encoding="utf-8")
-    print(f"wrote {OUTPUT} ({len(text.encode())} bytes)")
+def write(output: Path, text: str) -> int:
+    """Write a rendered table to ``output`` (its folder made if need be) and say so; the
+    exit status. The Istio script writes its table with it too."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8")
+    print(f"wrote {output} ({len(text.encode())} bytes)")
     return 0
+
+
+def main() -> int:
+    return write(OUTPUT, render(build()))
 
 
 if __name__ == "__main__":

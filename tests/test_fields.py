@@ -2,10 +2,8 @@
 
 import ast
 import copy
-import importlib.util
 import json
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -13,9 +11,9 @@ import pytest
 from kancat.core import schema as _fields
 from kancat.core.schema import definition_of, known_fields, unknown_fields
 from kancat.errors import Problem
+from tests.scripts import assert_table_is_up_to_date, load_script
 
 ROOT = Path(__file__).resolve().parents[1]
-SCRIPT = ROOT / "scripts" / "gen_k8s_fields.py"
 TABLE = ROOT / "kancat" / "_schemas" / "k8s-fields-1.32.json"
 REMOVE = "Kubernetes does not know this field; remove it"
 
@@ -377,7 +375,7 @@ def test_definition_of() -> None:
 
 
 def test_every_requested_kind_is_described() -> None:
-    module = load_script()
+    module = load_script("gen_k8s_fields")
     for api_version, kind in module.described():
         assert definition_of(api_version, kind) is not None, (api_version, kind)
 
@@ -410,21 +408,9 @@ def test_runtime_module_imports_only_the_standard_library_and_kancat() -> None:
 # --- the generated table is up to date ------------------------------------------------
 
 
-def load_script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("gen_k8s_fields", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_generated_table_is_up_to_date() -> None:
     pytest.importorskip("kubernetes_validate")
-    module = load_script()
-    built = module.build()
-    text = TABLE.read_text(encoding="utf-8")
-    assert built == json.loads(text), "run: .venv/bin/python scripts/gen_k8s_fields.py"
-    assert module.render(built) == text
+    assert_table_is_up_to_date(load_script("gen_k8s_fields"), TABLE)
 
 
 def test_table_is_compact_and_self_describing() -> None:

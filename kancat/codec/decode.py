@@ -75,6 +75,14 @@ def _unknown_kind(api_version: object, kind: object) -> list[Problem]:
     Kubernetes removed. Group/versions Kubernetes does not know are custom resources."""
     if not isinstance(api_version, str) or not isinstance(kind, str):
         return []  # OpaqueObject's own checks name the missing apiVersion or kind
+    row = kind_called(kind)
+    if row is not None and not row.built_in and row.group == api_version.rpartition("/")[0] \
+            and api_version not in row.api_versions:  # a version its CRD does not serve
+        others = ", ".join(row.api_versions[1:])
+        return [Problem("apiVersion", f"the {row.crd} CRD does not serve {kind} as "
+                                      f"{api_version}",
+                        f"use apiVersion: {row.versions[-1][1]}"
+                        + (f" (also served: {others})" if others else ""))]
     served = schema.served_kinds(api_version)
     known = set(served or ()) | set(kinds_in(api_version))
     if served is None and api_version not in BUILT_IN_GROUP_VERSIONS and not \
@@ -82,7 +90,6 @@ def _unknown_kind(api_version: object, kind: object) -> list[Problem]:
         return []
     if kind in known:
         return []
-    row = kind_called(kind)
     current = schema.current_api_version(kind) or (row.api_versions[-1] if row else None)
     if current is not None:
         return [Problem("apiVersion", f"Kubernetes does not serve {kind} as {api_version}",

@@ -28,10 +28,10 @@ from kancat.core import rules
 from kancat.core.collect import Collect, to_frozen, to_str_map
 from kancat.core.fields import Check, carried, path_of, wire
 from kancat.core.frozen import EMPTY, FrozenMap
-from kancat.core.value import Value, assemble, finish, part, rule
+from kancat.core.value import Value, assemble, finish, rule
 from kancat.errors import Problem
 from kancat.values.container import Container
-from kancat.values.meta import KubeObjectBase, ObjectMeta
+from kancat.values.meta import KubeObjectBase, ObjectMeta, object_meta
 from kancat.values.pod import PodKeywords, PodTemplate, only_pod_template
 from kancat.values.workloads import (
     _pod_labels,
@@ -148,8 +148,7 @@ class Job(KubeObjectBase):
         :meth:`Deployment.of <kancat.values.Deployment.of>`."""
         chosen = _pod_labels(name, labels)
         collect = Collect()
-        meta = part(collect, path_of(attrs.fields(cls).metadata), ObjectMeta, name=name,
-                    namespace=namespace, labels=chosen, annotations=annotations)
+        meta = object_meta(collect, cls, name, namespace, chosen, annotations)
         spec = _job_spec(collect, path_of(attrs.fields(cls).spec), containers, chosen,
                          pod_annotations, pod, restart_policy, completions=completions,
                          parallelism=parallelism, backoff_limit=backoff_limit,
@@ -338,8 +337,7 @@ class CronJob(KubeObjectBase):
         chosen = _pod_labels(name, labels)
         at = attrs.fields(cls)
         collect = Collect()
-        meta = part(collect, path_of(at.metadata), ObjectMeta, name=name, namespace=namespace,
-                    labels=chosen, annotations=annotations)
+        meta = object_meta(collect, cls, name, namespace, chosen, annotations)
         inner = Collect()
         spec = _job_spec(inner, path_of(attrs.fields(JobTemplate).spec), containers, chosen,
                          pod_annotations, pod, restart_policy, backoff_limit=backoff_limit,

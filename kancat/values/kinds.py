@@ -126,9 +126,24 @@ def _since(*pairs: tuple[KubernetesVersion, str]) -> tuple[tuple[KubernetesVersi
     return pairs
 
 
-_ISTIO: Final = "kancat.values.istio:"
 _ISTIO_NETWORKING: Final = ("networking.istio.io/v1beta1", "networking.istio.io/v1alpha3")
 _ISTIO_SECURITY: Final = ("security.istio.io/v1beta1",)
+
+
+def _istio_v1(name: str, plural: str, loaded: tuple[str, ...]) -> Kind:
+    """The row of an Istio resource modelled in :mod:`kancat.values.istio` (imported on
+    first use): emitted as ``<group>/v1`` for every Kubernetes version, read also as the
+    older ``loaded`` versions (all of one group) Istio still serves, defined by the CRD
+    ``<plural>.<group>``.
+
+    >>> row = _istio_v1("Sidecar", "sidecars", ("networking.istio.io/v1beta1",))
+    >>> (row.api_version(NEWEST_VERSION), row.crd)
+    ('networking.istio.io/v1', 'sidecars.networking.istio.io')
+    """
+    group = loaded[0].rpartition("/")[0]
+    return Kind(name, f"kancat.values.istio:{name}", _since((_ALWAYS, f"{group}/v1")),
+                loaded=loaded, crd=f"{plural}.{group}")
+
 
 KINDS: Final[tuple[Kind, ...]] = (
     # Modelled kinds: loaded into and emitted from their classes.
@@ -149,21 +164,13 @@ KINDS: Final[tuple[Kind, ...]] = (
     Kind("NetworkPolicy", NetworkPolicy, _since((_ALWAYS, "networking.k8s.io/v1"))),
     # Istio: custom resources, one group/version emitted for every Kubernetes version,
     # the older ones Istio still serves loaded too.
-    Kind("VirtualService", _ISTIO + "VirtualService", _since((_ALWAYS, "networking.istio.io/v1")),
-         loaded=_ISTIO_NETWORKING, crd="virtualservices.networking.istio.io"),
-    Kind("DestinationRule", _ISTIO + "DestinationRule", _since((_ALWAYS, "networking.istio.io/v1")),
-         loaded=_ISTIO_NETWORKING, crd="destinationrules.networking.istio.io"),
-    Kind("Gateway", _ISTIO + "Gateway", _since((_ALWAYS, "networking.istio.io/v1")),
-         loaded=_ISTIO_NETWORKING, crd="gateways.networking.istio.io"),
-    Kind("ServiceEntry", _ISTIO + "ServiceEntry", _since((_ALWAYS, "networking.istio.io/v1")),
-         loaded=_ISTIO_NETWORKING, crd="serviceentries.networking.istio.io"),
-    Kind("Sidecar", _ISTIO + "Sidecar", _since((_ALWAYS, "networking.istio.io/v1")),
-         loaded=_ISTIO_NETWORKING, crd="sidecars.networking.istio.io"),
-    Kind("PeerAuthentication", _ISTIO + "PeerAuthentication", _since((_ALWAYS, "security.istio.io/v1")),
-         loaded=_ISTIO_SECURITY, crd="peerauthentications.security.istio.io"),
-    Kind("AuthorizationPolicy", _ISTIO + "AuthorizationPolicy",
-         _since((_ALWAYS, "security.istio.io/v1")), loaded=_ISTIO_SECURITY,
-         crd="authorizationpolicies.security.istio.io"),
+    _istio_v1("VirtualService", "virtualservices", _ISTIO_NETWORKING),
+    _istio_v1("DestinationRule", "destinationrules", _ISTIO_NETWORKING),
+    _istio_v1("Gateway", "gateways", _ISTIO_NETWORKING),
+    _istio_v1("ServiceEntry", "serviceentries", _ISTIO_NETWORKING),
+    _istio_v1("Sidecar", "sidecars", _ISTIO_NETWORKING),
+    _istio_v1("PeerAuthentication", "peerauthentications", _ISTIO_SECURITY),
+    _istio_v1("AuthorizationPolicy", "authorizationpolicies", _ISTIO_SECURITY),
     Kind("IstioOperator", "kancat.values.istio.operator:IstioOperator", _since((_ALWAYS, "install.istio.io/v1alpha1")),
          crd="istiooperators.install.istio.io"),
     # Known kinds kancat carries whole (their fields are still checked).

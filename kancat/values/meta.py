@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias
 import attrs
 
 from kancat.core import rules
-from kancat.core.collect import to_frozen, to_str_map, to_str_tuple, to_tuple
+from kancat.core.collect import Collect, to_frozen, to_str_map, to_str_tuple, to_tuple
 from kancat.core.fields import carried, path_of, wire
 from kancat.core.frozen import EMPTY, FrozenMap
-from kancat.core.value import Value, rule
+from kancat.core.value import Value, part, rule
 from kancat.errors import Problem
 
 __all__ = [
@@ -163,6 +163,24 @@ class LabelSelector(Value):
     @property
     def is_empty(self) -> bool:
         return not self.match_labels and not self.match_expressions
+
+
+def object_meta(collect: Collect, cls: type, name: str, namespace: str | None,
+                labels: Mapping[str, str] | None,
+                annotations: Mapping[str, str] | None = None) -> ObjectMeta:
+    """The ObjectMeta of an ``of`` constructor of ``cls`` (a class with a ``metadata``
+    field): its problems kept in ``collect`` under ``metadata``, so the constructor
+    reports them with its own.
+
+    >>> from kancat.values import ConfigMap
+    >>> collect = Collect()
+    >>> object_meta(collect, ConfigMap, "Bad_Name", "shop", {"app": "web"}).name
+    'Bad_Name'
+    >>> [p.path for p in collect.problems]
+    ['metadata.name']
+    """
+    return part(collect, path_of(attrs.fields(cls).metadata), ObjectMeta, name=name,
+                namespace=namespace, labels=labels, annotations=annotations)
 
 
 class KubeObjectBase(Value):

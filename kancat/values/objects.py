@@ -26,7 +26,7 @@ from kancat.core.frozen import EMPTY, FrozenMap
 from kancat.core.value import Value, finish, part, rule
 from kancat.errors import Problem
 from kancat.values.container import Protocol
-from kancat.values.meta import KubeObjectBase, LabelSelector, ObjectMeta
+from kancat.values.meta import KubeObjectBase, LabelSelector, ObjectMeta, object_meta
 
 __all__ = [
     "SECRET_TYPE_KEYS",
@@ -43,14 +43,6 @@ __all__ = [
     "PolicyType",
     "Secret",
 ]
-
-
-def _metadata(collect: Collect, cls: type, name: str, namespace: str | None,
-              labels: Mapping[str, str] | None,
-              annotations: Mapping[str, str] | None = None) -> ObjectMeta:
-    """ObjectMeta for an ``of`` constructor: its problems reported under ``metadata``."""
-    return part(collect, path_of(attrs.fields(cls).metadata), ObjectMeta, name=name,
-                namespace=namespace, labels=labels, annotations=annotations)
 
 
 def _name_rule(cls: type, value: Any, rule_: Any, what: str) -> list[Problem]:
@@ -83,8 +75,8 @@ class Namespace(KubeObjectBase):
     def of(cls, name: str, *, labels: Mapping[str, str] | None = None,
            annotations: Mapping[str, str] | None = None) -> "Namespace":
         collect = Collect()
-        return finish(collect, cls, metadata=_metadata(collect, cls, name, None, labels,
-                                                       annotations))
+        return finish(collect, cls, metadata=object_meta(collect, cls, name, None, labels,
+                                                         annotations))
 
 
 def _config_data(path: str, table: object, *, sensitive: bool = False) -> list[Problem]:
@@ -137,7 +129,7 @@ class ConfigMap(KubeObjectBase):
            immutable: bool | None = None) -> "ConfigMap":
         collect = Collect()
         return finish(collect, cls,
-                      metadata=_metadata(collect, cls, name, namespace, labels, annotations),
+                      metadata=object_meta(collect, cls, name, namespace, labels, annotations),
                       data=data, binary_data=binary_data, immutable=immutable)
 
 
@@ -247,7 +239,7 @@ class Secret(KubeObjectBase):
                        if isinstance(value, (str, bytes)) else value
                        for key, value in data.items()}
         return finish(collect, cls,
-                      metadata=_metadata(collect, cls, name, namespace, labels, annotations),
+                      metadata=object_meta(collect, cls, name, namespace, labels, annotations),
                       type=type, data=encoded, string_data=string_data, immutable=immutable)
 
 
@@ -306,7 +298,7 @@ class PodDisruptionBudget(KubeObjectBase):
         selected = part(collect, path_of(attrs.fields(cls).selector), LabelSelector,
                         match_labels=selector)
         return finish(collect, cls,
-                      metadata=_metadata(collect, cls, name, namespace, labels, annotations),
+                      metadata=object_meta(collect, cls, name, namespace, labels, annotations),
                       selector=selected, min_available=min_available,
                       max_unavailable=max_unavailable)
 
@@ -461,7 +453,7 @@ class NetworkPolicy(KubeObjectBase):
         selector = part(collect, path_of(attrs.fields(cls).pod_selector), LabelSelector,
                         match_labels=pod_selector)
         return finish(collect, cls,
-                      metadata=_metadata(collect, cls, name, namespace, labels, annotations),
+                      metadata=object_meta(collect, cls, name, namespace, labels, annotations),
                       pod_selector=selector, policy_types=policy_types, ingress=ingress,
                       egress=egress)
 

@@ -238,6 +238,16 @@ class _Pod:
 _Control: TypeAlias = Callable[[_Pod], Iterator[Problem]]
 
 
+def _linux_only(control: _Control) -> _Control:
+    """``control`` asked of Linux pods only: a Windows pod (``spec.os.name: windows``)
+    has none of the fields it restricts, and the standard does not ask it."""
+
+    def checked(pod: _Pod) -> Iterator[Problem]:
+        return iter(()) if pod.windows else control(pod)
+
+    return checked
+
+
 def _names(containers: Sequence[str]) -> str:
     noun = "container" if len(containers) == 1 else "containers"
     return f"{noun} " + ", ".join(repr(name) for name in containers)
@@ -314,13 +324,20 @@ def _host_probes(pod: _Pod) -> Iterator[Problem]:
                                   "remove host: the kubelet then connects to the pod's own IP")
 
 
-def _app_armor(pod: _Pod) -> Iterator[Problem]:
+def _profile_types(pod: _Pod, key: str, what: str, allowed: tuple[str, ...],
+                   hint: str) -> Iterator[Problem]:
+    """The problems of each security context's ``key`` (``seccompProfile``,
+    ``appArmorProfile``) whose ``type`` is set to none of the ``allowed``."""
     for path, context in pod.contexts():
-        kind = _get(context, "appArmorProfile", "type")
-        if kind is not None and kind not in _APPARMOR_ALLOWED:
-            yield Problem(f"{path}.appArmorProfile.type",
-                          f"baseline: AppArmor profile {kind!r} is not allowed",
-                          "use type RuntimeDefault or Localhost, or leave it out")
+        kind = _get(context, key, "type")
+        if kind is not None and kind not in allowed:
+            yield Problem(f"{path}.{key}.type",
+                          f"baseline: {what} profile {kind!r} is not allowed", hint)
+
+
+def _app_armor(pod: _Pod) -> Iterator[Problem]:
+    yield from _profile_types(pod, "appArmorProfile", "AppArmor", _APPARMOR_ALLOWED,
+                              "use type RuntimeDefault or Localhost, or leave it out")
     for key, value in pod.annotations.items():
         if key.startswith(_APPARMOR_ANNOTATION) and not (
                 value in ("", "runtime/default") or value.startswith("localhost/")):
@@ -357,11 +374,7 @@ def _proc_mount(pod: _Pod) -> Iterator[Problem]:
 
 
 def _seccomp_baseline(pod: _Pod) -> Iterator[Problem]:
-    for path, context in pod.contexts():
-        kind = _get(context, "seccompProfile", "type")
-        if kind is not None and kind not in _SECCOMP_ALLOWED:
-            yield Problem(f"{path}.seccompProfile.type",
-                          f"baseline: seccomp profile {kind!r} is not allowed",
+    return _profile_types(pod, "seccompProfile", "seccomp", _SECCOMP_ALLOWED,
                           "use type RuntimeDefault or Localhost")
 
 
@@ -385,9 +398,8 @@ def _volume_types(pod: _Pod) -> Iterator[Problem]:
                           "storage")
 
 
+@_linux_only
 def _privilege_escalation(pod: _Pod) -> Iterator[Problem]:
-    if pod.windows:
-        return
     for path, container in pod.containers:
         if _get(container, "securityContext", "allowPrivilegeEscalation") is not False:
             yield Problem(f"{path}.securityContext.allowPrivilegeEscalation",
@@ -427,9 +439,8 @@ def _run_as_user(pod: _Pod) -> Iterator[Problem]:
                           "use a non-zero user ID such as 10001, or leave runAsUser out")
 
 
+@_linux_only
 def _seccomp_restricted(pod: _Pod) -> Iterator[Problem]:
-    if pod.windows:
-        return
     yield from _inherited(
         pod, "seccompProfile", lambda value: _get(value, "type") in _SECCOMP_ALLOWED,
         "no seccomp profile is set",
@@ -437,9 +448,8 @@ def _seccomp_restricted(pod: _Pod) -> Iterator[Problem]:
         "inherit it) or on each container")
 
 
+@_linux_only
 def _drop_all(pod: _Pod) -> Iterator[Problem]:
-    if pod.windows:
-        return
     for path, container in pod.containers:
         if "ALL" not in _items(_get(container, "securityContext", "capabilities", "drop")):
             yield Problem(f"{path}.securityContext.capabilities.drop",
@@ -448,9 +458,8 @@ def _drop_all(pod: _Pod) -> Iterator[Problem]:
                           "NET_BIND_SERVICE, if the container binds a port below 1024)")
 
 
+@_linux_only
 def _capabilities_restricted(pod: _Pod) -> Iterator[Problem]:
-    if pod.windows:
-        return
     for path, container in pod.containers:
         for index, capability in _added(container):
             # A capability outside the baseline set is the baseline problem already.

@@ -27,7 +27,7 @@ from kancat.core.frozen import EMPTY, FrozenMap, is_mapping
 from kancat.core.value import Value, finish, part, rule
 from kancat.errors import Problem
 from kancat.values.container import Protocol
-from kancat.values.meta import KubeObjectBase, ObjectMeta
+from kancat.values.meta import KubeObjectBase, ObjectMeta, object_meta
 from kancat.values.workloads import PodController
 
 __all__ = ["Service", "ServicePort", "ServiceType"]
@@ -133,8 +133,7 @@ class Service(KubeObjectBase):
         """A Service; ``ports`` may map names to port numbers (target = same name)."""
         at = attrs.fields(cls)
         collect = Collect()
-        meta = part(collect, path_of(at.metadata), ObjectMeta, name=name, namespace=namespace,
-                    labels=labels, annotations=annotations)
+        meta = object_meta(collect, cls, name, namespace, labels, annotations)
         port_list = (tuple(part(collect, path_of(at.ports, index), ServicePort, port=number,
                                 target_port=port_name, name=port_name)
                            for index, (port_name, number) in enumerate(ports.items()))
@@ -180,7 +179,7 @@ class Service(KubeObjectBase):
         service_port = part(collect, path_of(at.ports, 0), ServicePort, port=port,
                             target_port=target_port,
                             name=target_port if isinstance(target_port, str) else None)
-        meta = part(collect, path_of(at.metadata), ObjectMeta, name=name or workload.name,
-                    namespace=workload.metadata.namespace, labels=workload.metadata.labels)
+        meta = object_meta(collect, cls, name or workload.name, workload.metadata.namespace,
+                           workload.metadata.labels)
         return finish(collect, cls, metadata=meta, ports=(service_port,),
                       selector=workload.selector.match_labels, type=type)

@@ -24,7 +24,7 @@ from kancat.core.frozen import EMPTY, FrozenMap
 from kancat.core.value import Value, finish, part, rule
 from kancat.errors import Problem
 from kancat.values.container import Container
-from kancat.values.meta import KubeObjectBase, LabelSelector, ObjectMeta
+from kancat.values.meta import KubeObjectBase, LabelSelector, ObjectMeta, object_meta
 from kancat.values.pod import (
     PodKeywords,
     PodOptions,
@@ -479,8 +479,7 @@ def _pods_of(cls: type, name: str, namespace: str | None, labels: Mapping[str, s
     chosen = _pod_labels(name, labels)
     at = attrs.fields(cls)
     collect = Collect()
-    meta = part(collect, path_of(at.metadata), ObjectMeta, name=name, namespace=namespace,
-                labels=chosen, annotations=annotations)
+    meta = object_meta(collect, cls, name, namespace, chosen, annotations)
     template = _pod_template_part(collect, path_of(at.template), containers, chosen,
                                  pod_annotations, pod)
     selector = part(collect, path_of(at.selector), LabelSelector, match_labels=chosen)

@@ -2,7 +2,8 @@
 StatefulSets and their volume claim templates, ReplicaSets, DaemonSets, bare Pods, Jobs
 and CronJobs."""
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, TypeVar
 
 import attrs
 import hypothesis.strategies as st
@@ -38,6 +39,8 @@ from kancat.values import (
     Job,
     JobSpec,
     JobTemplate,
+    LabelSelector,
+    ObjectMeta,
     PersistentVolumeClaimTemplate,
     Pod,
     PodTemplate,
@@ -68,19 +71,31 @@ _EMPTY_STATUS: dict[str, SearchStrategy[Any]] = {"status": st.just({})}
 _REPLICAS = st.integers(0, 5)
 
 
-@st.composite
-def _deployment(draw: DrawFn) -> Deployment:
+def _draw_controller(draw: DrawFn) -> tuple[ObjectMeta, LabelSelector, PodTemplate]:
+    """The metadata, selector and pod template of a controller (Deployment, ReplicaSet,
+    DaemonSet): the selector matches the template's labels, which the metadata sometimes
+    carries too."""
     name = draw(_WORKLOAD_NAMES)
     labels = draw(_POD_LABELS)
     meta = _draw_meta(draw, name, labels if draw(BOOLS) else None)
-    return Deployment(meta, replicas=maybe(draw, _REPLICAS),
-                      selector=_draw_selector_for(draw, labels),
-                      template=_draw_pod_template(draw, labels, ()),
-                      spec_extra=extras(draw, _DEPLOYMENT_EXTRA),
-                      extra=extras(draw, _EMPTY_STATUS))
+    return meta, _draw_selector_for(draw, labels), _draw_pod_template(draw, labels, ())
 
 
-_DEPLOYMENTS = _deployment()
+_Replicated = TypeVar("_Replicated", Deployment, ReplicaSet)
+
+
+@st.composite
+def _replicated(draw: DrawFn, kind: type[_Replicated],
+                spec_extra: Mapping[str, SearchStrategy[Any]],
+                status: Mapping[str, SearchStrategy[Any]]) -> _Replicated:
+    """A Deployment or ReplicaSet (the same fields): replicas, and ``spec_extra`` and
+    ``status`` carried."""
+    meta, selector, template = _draw_controller(draw)
+    return kind(meta, replicas=maybe(draw, _REPLICAS), selector=selector, template=template,
+                spec_extra=extras(draw, spec_extra), extra=extras(draw, status))
+
+
+_DEPLOYMENTS = _replicated(Deployment, _DEPLOYMENT_EXTRA, _EMPTY_STATUS)
 
 
 @draws(Deployment)
@@ -193,19 +208,7 @@ _REPLICASET_EXTRA = {"minReadySeconds": st.integers(0, 30)}
 _REPLICASET_STATUS = {"status": st.just({"replicas": 0})}
 
 
-@st.composite
-def _replicaset(draw: DrawFn) -> ReplicaSet:
-    name = draw(_WORKLOAD_NAMES)
-    labels = draw(_POD_LABELS)
-    meta = _draw_meta(draw, name, labels if draw(BOOLS) else None)
-    return ReplicaSet(meta, replicas=maybe(draw, _REPLICAS),
-                      selector=_draw_selector_for(draw, labels),
-                      template=_draw_pod_template(draw, labels, ()),
-                      spec_extra=extras(draw, _REPLICASET_EXTRA),
-                      extra=extras(draw, _REPLICASET_STATUS))
-
-
-_REPLICASETS = _replicaset()
+_REPLICASETS = _replicated(ReplicaSet, _REPLICASET_EXTRA, _REPLICASET_STATUS)
 
 
 @draws(ReplicaSet)
@@ -239,11 +242,8 @@ _DAEMONSET_STATUS = {"status": st.just({"currentNumberScheduled": 0, "desiredNum
 
 @st.composite
 def _daemonset(draw: DrawFn) -> DaemonSet:
-    name = draw(_WORKLOAD_NAMES)
-    labels = draw(_POD_LABELS)
-    meta = _draw_meta(draw, name, labels if draw(BOOLS) else None)
-    return DaemonSet(meta, selector=_draw_selector_for(draw, labels),
-                     template=_draw_pod_template(draw, labels, ()),
+    meta, selector, template = _draw_controller(draw)
+    return DaemonSet(meta, selector=selector, template=template,
                      spec_extra=extras(draw, _DAEMONSET_EXTRA),
                      extra=extras(draw, _DAEMONSET_STATUS))
 

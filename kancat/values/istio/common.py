@@ -11,19 +11,13 @@ The rules :func:`duration`, :func:`percentage`, :func:`host` and
 """
 
 import re
-from collections.abc import Mapping
 from functools import partial
 from typing import Final
 
-import attrs
-
 from kancat.core import rules
-from kancat.core.collect import Collect
-from kancat.core.fields import path_of
 from kancat.core.frozen import is_mapping
-from kancat.core.value import part
 from kancat.errors import Problem
-from kancat.values.meta import ObjectMeta
+from kancat.values.meta import object_meta
 
 __all__ = [
     "AUTHORIZATION_POLICY",
@@ -274,18 +268,3 @@ def selector_labels(path: str, value: object) -> list[Problem]:
     return found
 
 
-def object_meta(collect: Collect, cls: type, name: str, namespace: str | None,
-                labels: Mapping[str, str] | None,
-                annotations: Mapping[str, str] | None) -> ObjectMeta:
-    """The ObjectMeta of an ``of`` constructor of ``cls``: its problems reported under
-    ``metadata``.
-
-    >>> from kancat.values.istio import Gateway
-    >>> collect = Collect()
-    >>> object_meta(collect, Gateway, "Bad_Name", None, None, None).name
-    'Bad_Name'
-    >>> [p.path for p in collect.problems]
-    ['metadata.name']
-    """
-    return part(collect, path_of(attrs.fields(cls).metadata), ObjectMeta, name=name,
-                namespace=namespace, labels=labels, annotations=annotations)
