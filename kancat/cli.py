@@ -1,11 +1,14 @@
-"""The ``kancat`` command line: ``kancat emit``, ``kancat check`` and ``kancat inject``.
+"""The ``kancat`` command line: ``kancat emit``, ``kancat check``, ``kancat inject`` and
+``kancat images``.
 
 ``kancat emit [TARGET]`` writes the Kubernetes YAML (or JSON, or a kustomize
 directory) of a kancat value named ``package.module:attribute`` or
 ``path/to/file.py:attribute``; ``kancat check FILE...`` validates Kubernetes YAML
 files and prints every problem, one per line, as ``FILE:DOC: Kind/name: path:
 message (hint)``; ``kancat inject`` writes Kubernetes YAML back with Istio's sidecar
-injected (:mod:`kancat.patterns.istio_injection`).
+injected (:mod:`kancat.patterns.istio_injection`); ``kancat images [TARGET]`` lists the
+images of a value and warns about unpinned ones, or with ``--workflow`` prints a GitHub
+Actions workflow scanning them with Trivy (:mod:`kancat.interpret.scanning`).
 
 Exit codes: 0 success; 1 invalid values (every problem printed, nothing emitted);
 2 usage errors (bad arguments, a target that cannot be imported or emitted, an
@@ -446,6 +449,40 @@ def _inject(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _images(args: argparse.Namespace) -> int:
+    from kancat.interpret.scanning import images_of, trivy_workflow, unpinned
+
+    target: str = args.target
+    try:
+        objects = _load_objects(target)
+        images = images_of(objects)
+    except _TargetError as error:
+        _err(str(error))
+        return EXIT_USAGE
+    except InvalidValue as error:
+        return _report_invalid(error, f"{target} has invalid values or images")
+    loose = unpinned(images, require_digest=args.require_digest)
+    for image in loose:
+        uses = ", ".join(map(str, image.uses))
+        hint = (f"pin it by digest, e.g. {image.image.name}@sha256:..." if args.require_digest
+                else f"give a version tag, e.g. {image.image.name}:1.27.3, or a digest")
+        _err(f"warning: image {str(image)!r} is not pinned: "
+             f"{image.unpinned_reason(require_digest=args.require_digest)} (used by {uses}; "
+             f"{hint})")
+    if loose and args.strict:
+        _err(f"kancat: {target} has {_plural(len(loose), 'unpinned image')}")
+        return EXIT_INVALID
+    if args.workflow:
+        if not images:
+            _err(f"kancat: {target} uses no images: there is nothing to scan")
+            return EXIT_INVALID
+        sys.stdout.write(trivy_workflow(objects).to_yaml())
+        return EXIT_OK
+    for image in images:
+        print(image)
+    return EXIT_OK
+
+
 # --- arguments -----------------------------------------------------------------------------------
 
 class _Parser(argparse.ArgumentParser):
@@ -532,6 +569,25 @@ def _parser() -> argparse.ArgumentParser:
     inject.add_argument("--strict", action="store_true",
                         help="treat warnings about the input as problems (exit 1)")
     inject.set_defaults(run=_inject)
+
+    images = commands.add_parser(
+        "images", help="list the images of a kancat value, or write a Trivy workflow",
+        description="Print every image a kancat value uses, one per line, sorted (for any "
+                    "scanner: kancat images | xargs -n1 trivy image); warn on standard error about "
+                    "unpinned ones (no version tag, or :latest, and no digest). With "
+                    "--workflow print a GitHub Actions workflow scanning each with Trivy.")
+    images.add_argument("target", nargs="?", default=DEFAULT_TARGET, metavar="TARGET",
+                        help="package.module:attribute or path/to/file.py:attribute, as for "
+                             f"kancat emit (default: {DEFAULT_TARGET})")
+    images.add_argument("--strict", action="store_true",
+                        help="exit 1 when any image is unpinned (and print nothing)")
+    images.add_argument("--require-digest", action="store_true",
+                        help="count an image without a digest as unpinned, even with a "
+                             "version tag")
+    images.add_argument("--workflow", action="store_true",
+                        help="print a GitHub Actions workflow scanning every image with "
+                             "Trivy (SARIF uploaded to code scanning)")
+    images.set_defaults(run=_images)
     return parser
 
 

@@ -1,20 +1,25 @@
-"""Generate ``kancat/_schemas/istio-fields.json``: the field names of the Istio kinds.
+"""Generate ``kancat/_schemas/istio-fields.json``: the field names of the custom
+resources of kancat's kinds table (Istio's, and the VerticalPodAutoscaler).
 
 The sibling of ``scripts/gen_k8s_fields.py``, in the same format (read it there), for
-the custom resources of kancat's kinds table (rows with a ``crd``). The source is the
-Istio CRD file ``crd-all.gen.yaml`` (``../shared/crds/istio-crds.yaml`` beside the
-project root; its origin is noted in ``../shared/schemas/index.json``). The CRD file
-itself is not copied into the project: only the names are kept.
+the custom resources of kancat's kinds table (rows with a ``crd``). The sources are
+the CRD files in ``../shared/crds/`` beside the project root: the Istio CRD file
+``crd-all.gen.yaml`` (``istio-crds.yaml``) and the Vertical Pod Autoscaler's
+(``vpa-v1-crd.yaml``); their origins are noted in ``../shared/schemas/index.json``.
+The CRD files themselves are not copied into the project: only the names are kept.
 
 A CRD's schema is written inline (no ``$ref``), so definitions are named here, by
 the path that first reaches them: ``istio.networking.v1.VirtualService`` for the kind,
 ``istio.networking.v1.VirtualService/spec/http[]/route[]`` for the objects in it
-(``[]`` an item of a list, ``{}`` a value of a map). Two objects with the same fields
-(a ``TrafficPolicy`` under ``spec.trafficPolicy`` and ``spec.subsets[].trafficPolicy``)
-are one definition, named by the shorter path, so that one value class stands for
-both. ``metadata`` is Kubernetes' ``ObjectMeta`` (described in the Kubernetes table).
+(``[]`` an item of a list, ``{}`` a value of a map); a kind of another group than
+Istio's is named as Kubernetes names its own, by its group reversed:
+``io.k8s.autoscaling.v1.VerticalPodAutoscaler``. Two objects of one group family (all
+of Istio; each other group on its own) with the same fields (a ``TrafficPolicy``
+under ``spec.trafficPolicy`` and ``spec.subsets[].trafficPolicy``) are one definition,
+named by the shorter path, so that one value class stands for both. ``metadata`` is
+Kubernetes' ``ObjectMeta`` (described in the Kubernetes table).
 
-``served`` lists every group/version of every CRD in the file with its kinds (so a
+``served`` lists every group/version of every CRD in the files with its kinds (so a
 misspelt Istio kind is told from an unmodelled one, such as ``EnvoyFilter``).
 
 ``IstioOperator`` has no schema in any CRD (its CRD keeps unknown fields): its fields
@@ -38,11 +43,13 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-__all__ = ["CRD_FILE", "OUTPUT", "build", "described", "main", "render"]
+__all__ = ["CRD_DIRECTORY", "CRD_FILE", "OUTPUT", "build", "described", "main", "render"]
 
 ROOT = Path(__file__).resolve().parents[1]
 OUTPUT = ROOT / "kancat" / "_schemas" / "istio-fields.json"
-CRD_FILE = ROOT.parent / "shared" / "crds" / "istio-crds.yaml"
+CRD_DIRECTORY = ROOT.parent / "shared" / "crds"
+CRD_FILE = CRD_DIRECTORY / "istio-crds.yaml"
+"""The Istio CRDs; every ``*.yaml`` of :data:`CRD_DIRECTORY` is read."""
 
 _OBJECT_META = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"
 
@@ -103,11 +110,16 @@ def _crds() -> dict[str, Any]:
     import yaml
 
     if not CRD_FILE.is_file():
-        raise FileNotFoundError(f"{CRD_FILE} is missing: the Istio CRDs are read from "
+        raise FileNotFoundError(f"{CRD_FILE} is missing: the CRDs are read from "
                                 "../shared/crds beside the project root")
-    with CRD_FILE.open("rb") as stream:
-        documents = yaml.load_all(stream, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-        return {d["metadata"]["name"]: d for d in documents if d}
+    found: dict[str, Any] = {}
+    for path in sorted(CRD_DIRECTORY.glob("*.yaml")):
+        with path.open("rb") as stream:
+            documents = yaml.load_all(stream,
+                                      Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+            found.update((d["metadata"]["name"], d) for d in documents
+                         if d and d.get("kind") == "CustomResourceDefinition")
+    return found
 
 
 def _children(schema: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
@@ -127,21 +139,34 @@ def _shape(mark: str, target: str) -> Any:
     return target if mark == "" else [target] if mark == "[]" else {"*": target}
 
 
-def _describe(top: str, schema: dict[str, Any], signatures: dict[str, str],
+def _describe(top: str, schema: dict[str, Any], family: str,
               names: dict[str, list[str]]) -> str:
-    """The signature of the object ``schema`` at path ``top`` (children first); each
-    path with that signature recorded in ``names``."""
+    """The signature of the object ``schema`` at path ``top`` (children first): its
+    ``family`` and its fields as JSON; each path with that signature recorded in
+    ``names``."""
     fields: dict[str, Any] = dict.fromkeys(schema.get("properties", {}), 0)
     for field, mark, child in _children(schema):
-        fields[field] = _shape(mark, _describe(f"{top}/{field}{mark}", child, signatures,
+        fields[field] = _shape(mark, _describe(f"{top}/{field}{mark}", child, family,
                                                names))
-    signature = json.dumps(dict(sorted(fields.items())), sort_keys=True)
+    signature = f"{family} " + json.dumps(dict(sorted(fields.items())), sort_keys=True)
     names.setdefault(signature, []).append(top)
     return signature
 
 
+def _is_istio(group: str) -> bool:
+    return group.endswith(".istio.io")
+
+
 def _definition_name(group: str, version: str, kind: str) -> str:
-    return f"istio.{group.split('.')[0]}.{version}.{kind}"
+    if _is_istio(group):
+        return f"istio.{group.split('.')[0]}.{version}.{kind}"
+    return ".".join([*reversed(group.split(".")), version, kind])
+
+
+def _family(group: str) -> str:
+    """Definitions are shared by signature within a family only: a VPA object is never
+    named by an Istio path that happens to have the same fields."""
+    return "istio" if _is_istio(group) else group
 
 
 def build() -> dict[str, Any]:
@@ -163,13 +188,13 @@ def build() -> dict[str, Any]:
                           "metadata": {"type": "object"}, **schema["properties"]}
             tops[f"{api_version} {kind}"] = _describe(
                 _definition_name(group, version["name"], kind),
-                {**schema, "properties": properties}, {}, names)
+                {**schema, "properties": properties}, _family(group), names)
     # One name per signature: the shortest path (then the first in order) reaching it.
     chosen = {signature: min(paths, key=lambda p: (p.count("/"), len(p), p))
               for signature, paths in names.items()}
     defs: dict[str, dict[str, Any]] = {}
     for signature, name in chosen.items():
-        fields = json.loads(signature)
+        fields = json.loads(signature.split(" ", 1)[1])
         defs[name] = {field: _named(shape, chosen) for field, shape in fields.items()}
     kinds = {key: chosen[signature] for key, signature in tops.items()}
     for name, fields in defs.items():
@@ -191,7 +216,8 @@ def build() -> dict[str, Any]:
     return {
         "source": (
             "derived by scripts/gen_istio_fields.py from the Istio CRDs (istio/istio "
-            "manifests/charts/base/files/crd-all.gen.yaml, Apache-2.0) and, for "
+            "manifests/charts/base/files/crd-all.gen.yaml, Apache-2.0), the "
+            "VerticalPodAutoscaler CRD (kubernetes/autoscaler, Apache-2.0) and, for "
             "IstioOperator, its API (istio.operator.v1alpha1, Istio 1.23)"
         ),
         "format": (

@@ -48,7 +48,10 @@ def described() -> tuple[tuple[str, str], ...]:
     serves it (custom resources are described by ``scripts/gen_istio_fields.py``)."""
     from kancat.values.kinds import KINDS
 
-    return tuple((row.api_version(_VERSION), row.name) for row in KINDS if row.built_in)
+    # a kind removed before 1.32 (PodSecurityPolicy) is not in its schema: its value
+    # class checks its own carried fields
+    return tuple((row.api_version(_VERSION), row.name) for row in KINDS
+                 if row.built_in and row.served(_VERSION))
 
 
 _META_KINDS = frozenset({"DeleteOptions", "WatchEvent"})

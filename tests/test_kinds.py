@@ -7,10 +7,14 @@ For each row of :data:`kancat.values.kinds.KINDS` with a value class:
   every Kubernetes version kancat emits for that ``kubernetes-validate`` has (1.25 on),
   emitted with the group/version the table gives for that version (a custom resource,
   ``crd`` in its row, against its CRD's schema, which is the same for every version);
+  a kind Kubernetes removed (``until`` in its row) is refused, naming the object, for
+  every version from its removal on, and round-trips for the versions that serve it
+  (PodSecurityPolicy, removed in 1.25, is schema-checked against 1.20–1.24 in
+  ``tests/test_runtime_security.py``);
 * ``fmap`` reaches every container of its manifest when the row has pods, and returns
   the value itself when it has none;
-* its declarations agree with Kubernetes: each nested value class stands for the
-  definition the parent's field path leads to (``k8s_definition``), and a class that
+* its declarations agree with Kubernetes 1.32 (for a kind 1.32 still serves): each
+  nested value class stands for the definition the parent's field path leads to (``k8s_definition``), and a class that
   carries nothing models every field of its definition, so no known field is lost.
 
 Adding a kind is one class and one row; this file needs no change.
@@ -34,10 +38,12 @@ from kancat.errors import InvalidValue
 from kancat.interpret.load import load_manifest
 from kancat.testing import strategies as ks
 from kancat.testing.strategies._draw import registry, strategy_for
-from kancat.values.kinds import KINDS, NEWEST_VERSION, Kind
+from kancat.values.kinds import DEFAULT_VERSION, KINDS, NEWEST_VERSION, Kind
 from tests.validators import validate_manifest
 
 MODELLED = [row for row in KINDS if row.value is not None]
+DESCRIBED = [row for row in MODELLED if row.served((1, 32))]
+"""The kinds the 1.32 field table describes (not those removed before 1.32)."""
 SCHEMA_VERSIONS = [(1, minor) for minor in range(25, NEWEST_VERSION[1] + 1)]
 OLD_VERSIONS = [(1, minor) for minor in range(20, 25)]
 MARK = "KANCAT_REACHED"
@@ -101,10 +107,17 @@ def _draw(row: Kind, data: st.DataObject) -> Any:
 @given(data=st.data())
 def test_each_kind_round_trips_and_fits_every_schema(row: Kind, data: st.DataObject) -> None:
     value = _draw(row, data)
-    assert load_manifest(to_manifest(value)) == Success(value)
-    validate_manifest(to_manifest(value), "1.32")
+    home = _home(row)
+    assert load_manifest(to_manifest(value, home)) == Success(value)
+    if home >= SCHEMA_VERSIONS[0]:
+        validate_manifest(to_manifest(value, home), f"{home[0]}.{home[1]}")
     modelled = _modelled_only(value)
     version = data.draw(st.sampled_from(SCHEMA_VERSIONS), label="version")
+    if not row.served(version):
+        with pytest.raises(InvalidValue, match=rf"{row.name} '{value.name}' cannot be "
+                                               rf"emitted .* removed in Kubernetes"):
+            to_manifest(modelled, version)
+        version = home
     try:
         manifest = to_manifest(modelled, version)
     except InvalidValue as error:  # what the version cannot express, said by its rules
@@ -113,8 +126,8 @@ def test_each_kind_round_trips_and_fits_every_schema(row: Kind, data: st.DataObj
         return
     assert manifest["apiVersion"] == row.api_version(version)
     assert manifest["kind"] == row.name
-    if row.built_in:  # a custom resource's schema is its CRD's, checked above, once
-        validate_manifest(manifest, f"{version[0]}.{version[1]}")
+    if row.built_in and version >= SCHEMA_VERSIONS[0]:  # a custom resource's schema is
+        validate_manifest(manifest, f"{version[0]}.{version[1]}")  # its CRD's, checked above
     # Older targets have no schema here: they still emit, with their own group/version
     # (or refuse what they cannot express, as the version rules say).
     old = data.draw(st.sampled_from(OLD_VERSIONS), label="old version")
@@ -122,6 +135,14 @@ def test_each_kind_round_trips_and_fits_every_schema(row: Kind, data: st.DataObj
         assert to_manifest(modelled, old)["apiVersion"] == row.api_version(old)
     except InvalidValue as error:
         assert error.problems
+
+
+def _home(row: Kind) -> tuple[int, int]:
+    """The version a kind's values are emitted for here: kancat's default, or the
+    newest that serves it when Kubernetes removed it before."""
+    if row.served(DEFAULT_VERSION):
+        return DEFAULT_VERSION
+    return max(v for v in (*OLD_VERSIONS, *SCHEMA_VERSIONS) if row.served(v))
 
 
 def _containers_in(manifest: Any) -> Iterator[dict[str, Any]]:
@@ -144,7 +165,7 @@ def _containers_in(manifest: Any) -> Iterator[dict[str, Any]]:
 def test_fmap_reaches_every_container_of_each_kind(row: Kind, data: st.DataObject) -> None:
     value = _draw(row, data)
     mapped = fmap(set_env(MARK, "1"), value)
-    containers = list(_containers_in(to_manifest(mapped)))
+    containers = list(_containers_in(to_manifest(mapped, _home(row))))
     if row.pods is None:
         assert mapped is value
         assert containers == [], f"{row.name} has containers, but its row says no pods"
@@ -176,7 +197,7 @@ def _nested(row: Kind) -> Iterator[tuple[type, str, tuple[str, ...], type]]:
                     pending.append(nested)
 
 
-@pytest.mark.parametrize("row", MODELLED, ids=_ids)
+@pytest.mark.parametrize("row", DESCRIBED, ids=_ids)
 def test_each_class_stands_for_the_definition_its_path_leads_to(row: Kind) -> None:
     table = schema._table()
     for owner, definition, path, nested in _nested(row):
@@ -194,7 +215,7 @@ def _classes(row: Kind) -> set[type]:
     return {row.value, *(nested for _, _, _, nested in _nested(row))}  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("row", MODELLED, ids=_ids)
+@pytest.mark.parametrize("row", DESCRIBED, ids=_ids)
 def test_a_class_that_carries_nothing_models_every_field_of_its_definition(row: Kind) -> None:
     for cls in _classes(row):
         plan = plan_of(cls)
@@ -211,7 +232,7 @@ def test_a_class_that_carries_nothing_models_every_field_of_its_definition(row: 
 
 
 def test_every_value_class_declares_a_definition_kubernetes_knows() -> None:
-    for row in MODELLED:
+    for row in DESCRIBED:
         for cls in _classes(row):
             definition = getattr(cls, "k8s_definition", None)
             assert definition is not None and schema.node_at(definition) is not None, cls

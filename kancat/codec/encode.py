@@ -30,10 +30,11 @@ from kancat.core.fields import KubernetesVersion, Shape
 from kancat.core.frozen import FrozenMap, thaw
 from kancat.core.value import FieldPlan, plan_of
 from kancat.errors import InvalidArgument, InvalidValue, Problem, join_path
-from kancat.values.kinds import DEFAULT_VERSION, kind_of
+from kancat.values.kinds import DEFAULT_VERSION, Kind, kind_of
 from kancat.values.objects import OpaqueObject
 
-__all__ = ["encode", "encode_class", "gate_problems", "source_of", "to_manifest"]
+__all__ = ["encode", "encode_class", "gate_problems", "removed_kind_problem", "source_of",
+           "to_manifest"]
 
 _Encoder = Callable[[Any], Any]
 _ENCODERS: dict[type, _Encoder] = {}
@@ -60,6 +61,8 @@ def to_manifest(value: Any, kubernetes_version: KubernetesVersion = DEFAULT_VERS
                                 if key in document}
         return {**head, **document}
     row = kind_of(type(value))
+    if not row.served(kubernetes_version):
+        raise InvalidValue([removed_kind_problem(row, value, kubernetes_version)])
     problems = gate_problems(value, kubernetes_version)
     if problems:
         raise InvalidValue(problems)
@@ -220,6 +223,24 @@ def _merge(out: dict[str, Any], data: Mapping[str, Any]) -> None:
 
 
 # --- versions -----------------------------------------------------------------------------------
+
+def removed_kind_problem(row: Kind, value: Any, version: KubernetesVersion) -> Problem:
+    """The problem of emitting ``value``, of a kind Kubernetes ``version`` no longer
+    serves (its row's ``until``), naming the object and what replaced the kind.
+
+    >>> from kancat.patterns.runtime_security import restricted_psp
+    >>> psp = restricted_psp()
+    >>> print(removed_kind_problem(kind_of(type(psp)), psp, (1, 25)).message)
+    PodSecurityPolicy 'restricted-psp' cannot be emitted for Kubernetes 1.25: it was removed in Kubernetes 1.25
+    """
+    assert row.until is not None
+    removed = f"{row.until[0]}.{row.until[1]}"
+    name = getattr(getattr(value, "metadata", None), "name", None)
+    return Problem("kind", f"{row.name} {name!r} cannot be emitted for Kubernetes "
+                           f"{version[0]}.{version[1]}: it was removed in Kubernetes {removed}",
+                   row.removed_hint or f"target Kubernetes older than {removed}",
+                   object=f"{row.name}/{name}")
+
 
 def gate_problems(value: Any, version: KubernetesVersion) -> list[Problem]:
     """What ``value`` sets that Kubernetes ``version`` does not have (a field newer than

@@ -7,7 +7,9 @@ objects, the set ``kancat check`` reads or ``kancat emit`` writes:
   two copies are equal or not: the second would silently replace the first; a
   VirtualService route to a subset that the DestinationRules of its host among the
   objects do not define (Istio has no cluster for it and answers every such request
-  with 503: it is certain to fail);
+  with 503: it is certain to fail); a workload scaled by a HorizontalPodAutoscaler and a
+  VerticalPodAutoscaler (not ``Off``) on the same resource, cpu or memory (they fight:
+  the VPA raises the requests the HPA's utilization is measured against);
 * **warnings** — a reference to a ConfigMap, Secret, PersistentVolumeClaim or service
   account that is neither in the set nor declared as provided elsewhere; a Service
   whose selector matches no pod template of the set; a probe on a port number no
@@ -16,7 +18,7 @@ objects, the set ``kancat check`` reads or ``kancat emit`` writes:
   configuration (:func:`kancat.patterns.sidecars.envoy_config`) routing to a port the
   app containers of the pods mounting it do not declare; a VirtualService route to a
   subset of a host that no DestinationRule among the objects describes (the rule may
-  be applied apart).
+  be applied apart); an autoscaler whose target workload is not among the objects.
 
 Warnings point at what usually breaks at run time but can be right (a Secret made by
 an operator, a Service selecting pods of another tool). ``kancat check --strict`` (and
@@ -57,10 +59,11 @@ from kancat.values import (
     SecretVolume,
     Service,
 )
+from kancat.values.image import ImageRef
 from kancat.values.kinds import kind_called, pod_of, pod_path
 from kancat.values.meta import ENVOY_APP_PORT, PROVIDED
 
-__all__ = ["Finding", "Severity", "check_objects", "identity"]
+__all__ = ["Finding", "Severity", "check_objects", "identity", "unpinned_reason"]
 
 Severity: TypeAlias = Literal["error", "warning"]
 
@@ -123,6 +126,9 @@ def check_objects(objects: Sequence[KubeObject], *, provided: Iterable[str] = ()
     for index, value in enumerate(objects):
         for path, message, hint in _object_warnings(value, present, templates, objects):
             report(index, value, path, message, hint, "warning")
+    for index, value in enumerate(objects):
+        for path, message, hint, severity in _autoscaler_findings(value, objects, present):
+            report(index, value, path, message, hint, severity)
     subsets = _subsets_by_host(objects)
     for index, value in enumerate(objects):
         for path, message, hint, severity in _subset_findings(value, subsets):
@@ -232,6 +238,22 @@ def _container_references(container: Container) -> Iterator[tuple[str, str, str]
 
 # --- within one pod ---------------------------------------------------------------------------
 
+def unpinned_reason(image: ImageRef) -> str | None:
+    """Why ``image`` is not pinned — its content can change under the same reference —
+    or ``None``: it has neither a digest nor a version tag (``"it has no tag"``), or its
+    only tag is ``latest`` (``"its tag is latest"``). A digest pins it whatever its tag.
+    The one rule for "unpinned" (``kancat images`` reads it too).
+
+    >>> unpinned_reason(ImageRef.of("nginx:latest"))
+    'its tag is latest'
+    >>> unpinned_reason(ImageRef.of("nginx:1.27.3")) is None
+    True
+    """
+    if image.digest is None and image.tag in (None, "latest"):
+        return "it has no tag" if image.tag is None else "its tag is latest"
+    return None
+
+
 def _pod_warnings(pod: PodTemplate, objects: Sequence[KubeObject],
                   namespace: str | None) -> Iterator[_Warning]:
     at, of = attrs.fields(PodTemplate), attrs.fields(Container)
@@ -240,8 +262,8 @@ def _pod_warnings(pod: PodTemplate, objects: Sequence[KubeObject],
                          (at.containers, pod.containers)):
         for index, container in enumerate(group):
             image = container.image
-            if image.digest is None and image.tag in (None, "latest"):
-                why = "it has no tag" if image.tag is None else "its tag is latest"
+            why = unpinned_reason(image)
+            if why is not None:
                 yield (path_of(field, index, of.image),
                        f"image {str(image)!r} is not pinned: {why}",
                        f"give a version tag, e.g. {image.name}:1.27.3, or a digest")
@@ -277,6 +299,49 @@ def _envoy_ports(pod: PodTemplate, objects: Sequence[KubeObject],
                        + (", ".join(map(str, sorted(ports))) or "none") + ")",
                        f"make envoy_config(app_port=...) the app's port, or declare port "
                        f"{wanted} on the app container")
+
+
+# --- autoscalers: their targets, and an HPA and a VPA on the same resource ----------------------
+
+def _autoscaler_findings(value: Any, objects: Sequence[KubeObject], present: set[str]
+                         ) -> Iterator[tuple[str, str, str, Severity]]:
+    """For an HPA or a VPA: a target not among the objects (a warning); for an HPA, each
+    VPA not ``Off`` on the same target that sets a resource the HPA scales on (an error
+    naming both, reported on the HPA)."""
+    from kancat.values.autoscaling import HorizontalPodAutoscaler, VerticalPodAutoscaler
+
+    if isinstance(value, HorizontalPodAutoscaler):
+        where, target = path_of(attrs.fields(HorizontalPodAutoscaler).scale_target_ref), \
+            value.scale_target_ref
+    elif isinstance(value, VerticalPodAutoscaler):
+        where, target = path_of(attrs.fields(VerticalPodAutoscaler).target_ref), \
+            value.target_ref
+    else:
+        return
+    namespace = value.namespace
+    wanted = f"{target.kind}/{namespace}/{target.name}" if namespace else \
+        f"{target.kind}/{target.name}"
+    if wanted not in present:
+        yield (where, f"{target.kind} {target.name!r}, which the {value.kind} "
+                               "scales, is not among these objects",
+               f"add the {target.kind}, or declare it provided elsewhere (annotation "
+               f"{PROVIDED}: {target.kind}/{target.name})", "warning")
+    if not isinstance(value, HorizontalPodAutoscaler):
+        return
+    for other in objects:
+        if not isinstance(other, VerticalPodAutoscaler) or other.namespace != namespace or \
+                (other.target_ref.kind, other.target_ref.name) != (target.kind, target.name):
+            continue
+        shared = sorted(value.scaled_resources & other.controlled_resources)
+        if shared:
+            yield (where,
+                   f"HorizontalPodAutoscaler {value.name!r} and VerticalPodAutoscaler "
+                   f"{other.name!r} both scale {target.kind} {target.name!r} on "
+                   f"{' and '.join(shared)} (updateMode {other.update_mode}): they fight, "
+                   "the VPA changing the requests the HPA's utilization is measured against",
+                   f"set the VPA's updateMode to Off (recommendations only), leave "
+                   f"{' and '.join(shared)} out of its controlledResources, or scale the HPA "
+                   "on a pods or external metric", "error")
 
 
 # --- Istio: routes to subsets ---------------------------------------------------------------

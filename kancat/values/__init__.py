@@ -6,17 +6,20 @@ problem by Kubernetes field path; ``X.create(...)`` returns the same outcome as 
 ``returns`` ``Result``. Each field declares its wire form beside it
 (:mod:`kancat.core.fields`); the kinds are listed once, in :mod:`kancat.values.kinds`.
 
-This package holds the public names of each of its modules (``container``, ``volume``,
-``pod``, ``workloads``, ``jobs``, ``service``, ``objects``, ``meta``, ``image``, ``quantity``,
-``kinds``): ``from kancat.values import Container, Deployment, KINDS``. The Istio
-resources are a package of their own, imported only when used (their rows in the kinds
-table name them by module): ``from kancat.values.istio import VirtualService``.
+This package holds the public names of each of its modules (``affinity``, ``container``,
+``volume``, ``pod``, ``workloads``, ``jobs``, ``service``, ``objects``, ``meta``, ``image``, ``quantity``,
+``kinds``): ``from kancat.values import Container, Deployment, KINDS``. Kinds a program
+seldom uses are imported only when used (their rows in the kinds table name them by
+module): the Istio resources (``from kancat.values.istio import VirtualService``), the
+autoscalers (``kancat.values.autoscaling``) and PodSecurityPolicy
+(``kancat.values.pod_security_policy``).
 """
 
 from typing import TypeAlias
 
 from kancat.core.frozen import FrozenMap, freeze, thaw
 from kancat.values import (
+    affinity,
     container,
     image,
     jobs,
@@ -29,6 +32,7 @@ from kancat.values import (
     volume,
     workloads,
 )
+from kancat.values.affinity import *  # noqa: F403
 from kancat.values.container import *  # noqa: F403
 from kancat.values.image import *  # noqa: F403
 from kancat.values.jobs import *  # noqa: F403
@@ -49,6 +53,7 @@ KubeObject: TypeAlias = meta.KubeObjectBase | objects.OpaqueObject
 """Every top-level object kancat emits or loads."""
 
 __all__ = ["FrozenMap", "KubeObject", "Workload", "freeze", "thaw"]
+__all__ += affinity.__all__
 __all__ += container.__all__
 __all__ += image.__all__
 __all__ += jobs.__all__

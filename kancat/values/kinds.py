@@ -70,7 +70,10 @@ class Kind:
     ``model`` is the value class, or ``"module:Class"`` naming it, imported on first
     use (:attr:`value`). ``loaded`` lists group/versions that are read but never emitted (the older served
     versions of a custom resource). ``crd`` names the CustomResourceDefinition that
-    defines the kind (``None``: one of Kubernetes' own).
+    defines the kind (``None``: one of Kubernetes' own). ``until`` is the first
+    Kubernetes version that no longer serves the kind (``None``: every version from
+    its first on); emitting it for that version or a newer one is a problem, whose
+    hint is ``removed_hint`` (what replaced the kind). A removed kind is still loaded.
     """
 
     name: str
@@ -80,6 +83,17 @@ class Kind:
     pods: tuple[str, ...] | None = None
     loaded: tuple[str, ...] = ()
     crd: str | None = None
+    until: KubernetesVersion | None = None
+    removed_hint: str | None = None
+
+    def served(self, version: KubernetesVersion) -> bool:
+        """Whether Kubernetes ``version`` serves the kind (it has not been removed).
+
+        >>> row = kind_called("PodSecurityPolicy")
+        >>> row.served((1, 24)), row.served((1, 25))
+        (True, False)
+        """
+        return self.until is None or version < self.until
 
     def api_version(self, version: KubernetesVersion) -> str:
         """The group/version to emit for Kubernetes ``version``."""
@@ -162,6 +176,12 @@ KINDS: Final[tuple[Kind, ...]] = (
     Kind("PodDisruptionBudget", PodDisruptionBudget,
          _since((_ALWAYS, "policy/v1beta1"), ((1, 21), "policy/v1"))),
     Kind("NetworkPolicy", NetworkPolicy, _since((_ALWAYS, "networking.k8s.io/v1"))),
+    Kind("PodSecurityPolicy", "kancat.values.pod_security_policy:PodSecurityPolicy",
+         _since((_ALWAYS, "policy/v1beta1")),
+         namespaced=False, until=(1, 25), removed_hint=(
+             "Pod Security Admission replaced PodSecurityPolicy in Kubernetes 1.25: label "
+             "the namespace instead (kancat.values.pod_security.pod_security_labels(...)), "
+             "or target Kubernetes 1.24 or older")),
     # Istio: custom resources, one group/version emitted for every Kubernetes version,
     # the older ones Istio still serves loaded too.
     _istio_v1("VirtualService", "virtualservices", _ISTIO_NETWORKING),
@@ -171,6 +191,13 @@ KINDS: Final[tuple[Kind, ...]] = (
     _istio_v1("Sidecar", "sidecars", _ISTIO_NETWORKING),
     _istio_v1("PeerAuthentication", "peerauthentications", _ISTIO_SECURITY),
     _istio_v1("AuthorizationPolicy", "authorizationpolicies", _ISTIO_SECURITY),
+    # Autoscaling (kancat.values.autoscaling, imported on first use): the HPA built in,
+    # the VPA the autoscaler project's custom resource.
+    Kind("HorizontalPodAutoscaler", "kancat.values.autoscaling:HorizontalPodAutoscaler",
+         _since((_ALWAYS, "autoscaling/v2beta2"), ((1, 23), "autoscaling/v2"))),
+    Kind("VerticalPodAutoscaler", "kancat.values.autoscaling:VerticalPodAutoscaler",
+         _since((_ALWAYS, "autoscaling.k8s.io/v1")),
+         crd="verticalpodautoscalers.autoscaling.k8s.io"),
     Kind("IstioOperator", "kancat.values.istio.operator:IstioOperator", _since((_ALWAYS, "install.istio.io/v1alpha1")),
          crd="istiooperators.install.istio.io"),
     # Known kinds kancat carries whole (their fields are still checked).
@@ -179,8 +206,6 @@ KINDS: Final[tuple[Kind, ...]] = (
     Kind("PersistentVolume", None, _since((_ALWAYS, "v1")), namespaced=False),
     Kind("LimitRange", None, _since((_ALWAYS, "v1"))),
     Kind("ResourceQuota", None, _since((_ALWAYS, "v1"))),
-    Kind("HorizontalPodAutoscaler", None,
-         _since((_ALWAYS, "autoscaling/v2beta2"), ((1, 23), "autoscaling/v2"))),
     Kind("Ingress", None, _since((_ALWAYS, "networking.k8s.io/v1"))),
     Kind("IngressClass", None, _since((_ALWAYS, "networking.k8s.io/v1")), namespaced=False),
     Kind("StorageClass", None, _since((_ALWAYS, "storage.k8s.io/v1")), namespaced=False),

@@ -25,6 +25,7 @@ from kancat.core.fields import carried, path_of, shape_of, wire
 from kancat.core.frozen import EMPTY, FrozenMap
 from kancat.core.value import Value, rule
 from kancat.errors import Problem
+from kancat.values.affinity import Affinity, PodAffinityTerm
 from kancat.values.container import CommonSecurityContext, Container, VolumeMount
 from kancat.values.meta import KubeObjectBase, LabelSelector
 from kancat.values.volume import Volume
@@ -39,6 +40,7 @@ __all__ = [
     "Toleration",
     "TopologySpreadConstraint",
     "WhenUnsatisfiable",
+    "is_own_pods_term",
 ]
 
 _ID = partial(rules.integer, minimum=0, maximum=2**31 - 1)
@@ -116,7 +118,25 @@ WhenUnsatisfiable: TypeAlias = Literal["DoNotSchedule", "ScheduleAnyway"]
 
 @attrs.frozen
 class TopologySpreadConstraint(Value):
-    """Spread matching pods across ``topology_key`` domains with at most ``max_skew``."""
+    """Spread the pods ``label_selector`` selects across ``topology_key`` domains, at
+    most ``max_skew`` apart; ``when_unsatisfiable`` says whether a pod that would skew
+    them more waits (``DoNotSchedule``) or runs anyway (``ScheduleAnyway``).
+    ``min_domains`` (with ``DoNotSchedule`` only: the fewest domains to count, so that a
+    lost zone does not let the rest fill up) needs Kubernetes 1.27; ``nodeAffinityPolicy``,
+    ``nodeTaintsPolicy`` and ``matchLabelKeys`` ride in ``extra``.
+
+    The selector counts the pods being spread, so a pod template refuses one that does
+    not select its own pods (see :class:`PodTemplate`).
+
+    >>> zones = TopologySpreadConstraint(1, "topology.kubernetes.io/zone", "DoNotSchedule",
+    ...                                  LabelSelector.of({"app": "web"}))
+    >>> zones.label_selector.matches({"app": "web"})
+    True
+    >>> TopologySpreadConstraint.create(1, "kubernetes.io/hostname", "ScheduleAnyway",
+    ...                                 LabelSelector.of({"app": "web"}), min_domains=3)
+    <Failure: 1 problem:
+      minDomains: minDomains needs whenUnsatisfiable: DoNotSchedule (drop minDomains, or set whenUnsatisfiable: DoNotSchedule)>
+    """
 
     k8s_definition: ClassVar[str] = "io.k8s.api.core.v1.TopologySpreadConstraint"
 
@@ -128,8 +148,20 @@ class TopologySpreadConstraint(Value):
     when_unsatisfiable: WhenUnsatisfiable = attrs.field(metadata=wire("whenUnsatisfiable"))
     label_selector: LabelSelector | None = attrs.field(default=None,
                                                        metadata=wire("labelSelector"))
+    min_domains: int | None = attrs.field(default=None, kw_only=True, metadata=wire(
+        "minDomains", check=partial(rules.optional_integer, minimum=1, what="minDomains"),
+        since=(1, 27), since_what="minDomains (on by default) needs",
+        since_hint="drop minDomains"))
     extra: FrozenMap[Any] = attrs.field(default=EMPTY, converter=to_frozen, kw_only=True,
                                         metadata=carried())
+
+    @rule
+    def _min_domains(self) -> list[Problem]:
+        if self.min_domains is not None and self.when_unsatisfiable != "DoNotSchedule":
+            return [Problem(path_of(attrs.fields(TopologySpreadConstraint).min_domains),
+                            "minDomains needs whenUnsatisfiable: DoNotSchedule",
+                            "drop minDomains, or set whenUnsatisfiable: DoNotSchedule")]
+        return []
 
 
 class PodKeywords(TypedDict, total=False):
@@ -148,7 +180,7 @@ class PodKeywords(TypedDict, total=False):
     automount_service_account_token: bool | None
     security_context: PodSecurityContext | None
     node_selector: Mapping[str, str] | None
-    affinity: Mapping[str, Any] | None
+    affinity: Affinity | None
     tolerations: Iterable[Toleration]
     topology_spread_constraints: Iterable[TopologySpreadConstraint]
     termination_grace_period_seconds: int | None
@@ -166,6 +198,21 @@ class PodOptions(PodKeywords, total=False):
     ...                      node_selector={"disktype": "ssd"}, restart_policy="Never")
     >>> (pod.service_account_name, dict(pod.node_selector), pod.restart_policy)
     ('web', {'disktype': 'ssd'}, 'Never')
+
+    The scheduling keywords take the typed values (:mod:`kancat.values.affinity`; or
+    see :mod:`kancat.patterns.scheduling` for the transformations that write them):
+
+    >>> from kancat.values.affinity import Affinity, NodeAffinity, NodeSelector
+    >>> from kancat.values.affinity import NodeSelectorRequirement
+    >>> arm = Affinity(node_affinity=NodeAffinity(required=NodeSelector.of(
+    ...     NodeSelectorRequirement("kubernetes.io/arch", "In", ["arm64"]))))
+    >>> zones = TopologySpreadConstraint(1, "topology.kubernetes.io/zone", "DoNotSchedule",
+    ...                                  LabelSelector.of({"app": "web"}))
+    >>> pod = PodTemplate.of([Container.of("app", image="web:1")], labels={"app": "web"},
+    ...                      affinity=arm, topology_spread_constraints=[zones],
+    ...                      tolerations=[Toleration("arch", "Equal", "arm64", "NoSchedule")])
+    >>> pod.affinity == arm, pod.topology_spread_constraints == (zones,)
+    (True, True)
     """
 
     restart_policy: RestartPolicy | None
@@ -173,7 +220,7 @@ class PodOptions(PodKeywords, total=False):
 
 _POD_CONVERTERS: dict[str, Any] = {
     "init_containers": to_tuple, "volumes": to_tuple, "node_selector": to_str_map,
-    "affinity": to_frozen, "tolerations": to_tuple, "topology_spread_constraints": to_tuple}
+    "tolerations": to_tuple, "topology_spread_constraints": to_tuple}
 
 
 def pod_fields(options: PodKeywords) -> dict[str, Any]:
@@ -224,8 +271,7 @@ class PodTemplate(Value):
     node_selector: FrozenMap[str] = attrs.field(default=EMPTY, converter=to_str_map,
                                                 metadata=wire("spec.nodeSelector",
                                                               check=rules.labels))
-    affinity: FrozenMap[Any] = attrs.field(default=EMPTY, converter=to_frozen,
-                                           metadata=wire("spec.affinity"))
+    affinity: Affinity | None = attrs.field(default=None, metadata=wire("spec.affinity"))
     tolerations: tuple[Toleration, ...] = attrs.field(default=(), converter=to_tuple,
                                                       metadata=wire("spec.tolerations"))
     topology_spread_constraints: tuple[TopologySpreadConstraint, ...] = attrs.field(
@@ -282,6 +328,50 @@ class PodTemplate(Value):
         return rules.unique(lambda: path_of(attrs.fields(PodTemplate).volumes), self.volumes,
                             lambda v: v.name, field="name", what="volume name")
 
+    @rule
+    def _schedules_its_own_pods(self) -> list[Problem]:
+        """A topology spread constraint counts the pods its selector selects, so one that
+        selects none of this pod's spreads nothing of it: a problem. So is a pod
+        anti-affinity term meant for the pod's own replicas (see
+        :func:`is_own_pods_term`) that does not select them.
+
+        A selector naming a label the controllers add to the pods they create
+        (``pod-template-hash``, ``batch.kubernetes.io/job-name``, ...) is not judged:
+        the template does not carry it, the pods do."""
+        at = attrs.fields(PodTemplate)
+        labels = self.labels
+        found: list[Problem] = []
+        spread_selector = attrs.fields(TopologySpreadConstraint).label_selector
+        for index, spread in enumerate(self.topology_spread_constraints):
+            selector = spread.label_selector
+            if selector is None or not (selector.matches(labels)
+                                        or _names_controller_labels(selector)):
+                found.append(Problem(
+                    path_of(at.topology_spread_constraints, index, spread_selector),
+                    "the spread constraint selects none of this pod's own pods"
+                    + (" (it has no labelSelector)" if selector is None else
+                       f" (pod labels: {_shown_labels(labels)})"),
+                    "select the pods it spreads, e.g. labelSelector: {matchLabels: "
+                    + _shown_labels(labels or {"app": "web"}) + "}"))
+        found += rules.unique(
+            lambda: path_of(at.topology_spread_constraints), self.topology_spread_constraints,
+            lambda c: (c.topology_key, c.when_unsatisfiable), field="topologyKey",
+            what="topologyKey and whenUnsatisfiable pair")
+        affinity = self.affinity
+        for where, term in affinity.pod_terms if affinity is not None else ():
+            selector = term.label_selector
+            if where.startswith("podAntiAffinity") and is_own_pods_term(term, labels) \
+                    and selector is not None and not selector.matches(labels):
+                found.append(Problem(
+                    f"{path_of(at.affinity)}.{where}.labelSelector",
+                    "the anti-affinity term names only this pod's own label keys, agrees "
+                    f"with none of its labels {_shown_labels(labels)} and so selects none "
+                    "of its pods",
+                    "select the pod's own labels to keep its replicas apart, or, to "
+                    "keep away from another app's pods, select them with "
+                    "matchExpressions (e.g. app In [batch])"))
+        return found
+
     @classmethod
     def of(cls, containers: Iterable[Container], *,
            labels: Mapping[str, str] | None = None,
@@ -318,6 +408,64 @@ class PodTemplate(Value):
                             "add it to spec.volumes (declared: "
                             + (", ".join(sorted(known)) or "none") + ")"))
         return found
+
+
+_CONTROLLER_LABELS = frozenset({
+    "pod-template-hash", "controller-revision-hash", "statefulset.kubernetes.io/pod-name",
+    "apps.kubernetes.io/pod-index", "batch.kubernetes.io/job-name", "job-name",
+    "batch.kubernetes.io/controller-uid", "controller-uid",
+    "batch.kubernetes.io/job-completion-index"})
+"""Labels Kubernetes' controllers add to the pods they create, absent from templates."""
+
+
+def _names_controller_labels(selector: LabelSelector) -> bool:
+    return any(key in _CONTROLLER_LABELS for key in selector.match_labels) or any(
+        requirement.key in _CONTROLLER_LABELS for requirement in selector.match_expressions)
+
+
+def _shown_labels(labels: Mapping[str, str]) -> str:
+    return "{" + ", ".join(f"{key}: {value}" for key, value in sorted(labels.items())) + "}"
+
+
+def is_own_pods_term(term: PodAffinityTerm, labels: Mapping[str, str]) -> bool:
+    """Whether a pod anti-affinity ``term`` is meant for the pod's own replicas (a pod
+    labelled ``labels``), as :class:`PodTemplate` decides it — which then requires it to
+    select them.
+
+    Kubernetes cannot say: in a term of an ``app: web`` pod, ``app: web`` keeps the
+    replicas apart, ``app: wbe`` is a typo of it, ``{app: web, track: stable}`` keeps a
+    canary away from the stable pods, and ``app In [batch]`` keeps away from another
+    app. kancat reads a term as meant for the pod's own replicas when it selects by
+    ``matchLabels`` alone, on label keys the pod itself carries, in the pod's own
+    namespace (no ``namespaces``, no ``namespaceSelector``) — that is how a workload
+    names its pods — and either selects the pod or agrees with it on no label at all
+    (a misspelt selector of its own pods). A term that agrees on some labels and
+    differs on others (canary against stable) selects siblings on purpose; a term about
+    another app's pods says so with ``matchExpressions``, a key the pod does not carry,
+    or namespaces. Pod *affinity* terms are about other pods (a cache beside its users)
+    and are not read this way.
+
+    >>> web = {"app": "web", "track": "canary"}
+    >>> is_own_pods_term(PodAffinityTerm.of("kubernetes.io/hostname", {"app": "web"}), web)
+    True
+    >>> is_own_pods_term(PodAffinityTerm.of("kubernetes.io/hostname", {"app": "wbe"}), web)
+    True
+    >>> stable = {"app": "web", "track": "stable"}
+    >>> is_own_pods_term(PodAffinityTerm.of("kubernetes.io/hostname", stable), web)
+    False
+    >>> from kancat.values.meta import LabelSelectorRequirement
+    >>> batch = LabelSelector.of(None, LabelSelectorRequirement("app", "In", ["batch"]))
+    >>> is_own_pods_term(PodAffinityTerm.of("kubernetes.io/hostname", batch), web)
+    False
+    """
+    selector = term.label_selector
+    if (selector is None or not selector.match_labels or selector.match_expressions
+            or _names_controller_labels(selector)
+            or term.namespaces or term.namespace_selector is not None
+            or not all(key in labels for key in selector.match_labels)):
+        return False
+    return selector.matches(labels) or not any(
+        labels[key] == value for key, value in selector.match_labels.items())
 
 
 _TEMPLATE_SHAPE = shape_of(PodTemplate)[0]

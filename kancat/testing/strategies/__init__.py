@@ -33,7 +33,8 @@ kancat.errors.InvalidArgument: quantities(kind='gpu'): kind must be one of 'cpu'
 
 The strategies live in one module per part of the value layer — :mod:`.names`,
 :mod:`.scalars` (images, quantities), :mod:`.containers`, :mod:`.volumes`,
-:mod:`.pods`, :mod:`.workloads`, :mod:`.objects`, :mod:`.istio` and :mod:`.algebra` — and are all
+:mod:`.pods`, :mod:`.scheduling`, :mod:`.workloads`, :mod:`.objects`, :mod:`.istio`, :mod:`.autoscaling`, :mod:`.runtime_security`
+and :mod:`.algebra` — and are all
 importable from here. The strategy drawing each value class is registered with it,
 and that one registry gives ``st.from_type(Deployment)`` (through kancat's Hypothesis
 plugin) and :func:`kube_objects` (every kind of :data:`kancat.values.kinds.KINDS`).
@@ -53,6 +54,10 @@ from kancat.testing.strategies.algebra import (
     resource_totals,
     sidecar_specs,
     slot_maps,
+)
+from kancat.testing.strategies.autoscaling import (
+    horizontal_pod_autoscalers,
+    vertical_pod_autoscalers,
 )
 from kancat.testing.strategies.containers import (
     container_ports,
@@ -92,7 +97,9 @@ from kancat.testing.strategies.objects import (
     services,
 )
 from kancat.testing.strategies.pods import label_selectors, pod_security_contexts, pod_templates
+from kancat.testing.strategies.runtime_security import falco_rules_files, pod_security_policies
 from kancat.testing.strategies.scalars import image_refs, quantities
+from kancat.testing.strategies.scheduling import affinities, scheduling_transformations
 from kancat.testing.strategies.security import hardenable_pod_templates, hardenable_workloads
 from kancat.testing.strategies.volumes import volumes
 from kancat.testing.strategies.workloads import (
@@ -107,6 +114,7 @@ from kancat.testing.strategies.workloads import (
 )
 
 __all__ = [
+    "affinities",
     "annotation_maps",
     "authorization_policies",
     "configmaps",
@@ -119,9 +127,11 @@ __all__ = [
     "dns_labels",
     "dns_subdomains",
     "env_vars",
+    "falco_rules_files",
     "gateways",
     "hardenable_pod_templates",
     "hardenable_workloads",
+    "horizontal_pod_autoscalers",
     "image_refs",
     "istio_hosts",
     "istio_operators",
@@ -139,6 +149,7 @@ __all__ = [
     "persistent_volume_claim_templates",
     "pod_disruption_budgets",
     "pod_security_contexts",
+    "pod_security_policies",
     "pod_templates",
     "pods",
     "policies",
@@ -148,6 +159,7 @@ __all__ = [
     "replicasets",
     "resource_totals",
     "resources",
+    "scheduling_transformations",
     "secrets",
     "security_contexts",
     "service_entries",
@@ -156,6 +168,7 @@ __all__ = [
     "sidecars",
     "slot_maps",
     "statefulsets",
+    "vertical_pod_autoscalers",
     "virtual_services",
     "volume_mounts",
     "volumes",

@@ -1,6 +1,6 @@
 """Pods (:mod:`kancat.values.pod`, and the selectors of :mod:`kancat.values.meta`): label
-selectors, tolerations, topology spread constraints, pod security contexts and pod
-templates."""
+selectors, tolerations, topology spread constraints (selecting the pod's own labels),
+pod security contexts and pod templates (with the affinities of :mod:`.scheduling`)."""
 
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -38,6 +38,7 @@ from kancat.testing.strategies.names import (
     _UNIQUE_NAMES,
     _label_map_strategy,
 )
+from kancat.testing.strategies.scheduling import _draw_affinity
 from kancat.testing.strategies.volumes import _draw_volume_source
 from kancat.values import (
     LabelSelector,
@@ -138,14 +139,6 @@ def _draw_toleration(draw: DrawFn) -> Toleration:
                       toleration_seconds=seconds)
 
 
-_AFFINITIES: tuple[dict[str, Any], ...] = (
-    {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {
-        "nodeSelectorTerms": [{"matchExpressions": [
-            {"key": "kubernetes.io/arch", "operator": "In", "values": ["amd64", "arm64"]}]}]}}},
-    {"podAntiAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": [
-        {"weight": 100, "podAffinityTerm": {"topologyKey": "kubernetes.io/hostname",
-                                            "labelSelector": {"matchLabels": {"app": "web"}}}}]}},
-)
 _SPREAD_EXTRA = {
     "nodeAffinityPolicy": st.sampled_from(("Honor", "Ignore")),
     "nodeTaintsPolicy": st.sampled_from(("Honor", "Ignore")),
@@ -154,9 +147,14 @@ _TOPOLOGY_KEYS = ("kubernetes.io/hostname", "topology.kubernetes.io/zone")
 
 
 def _draw_spread(draw: DrawFn, labels: Mapping[str, str]) -> TopologySpreadConstraint:
-    selector = _draw_selector_for(draw, labels) if len(labels) > 0 and draw(BOOLS) else None
+    """A spread constraint of a pod labelled ``labels``: its selector selects the pod
+    (a pod template refuses one that does not; the empty selector when it has no
+    labels)."""
+    selector = _draw_selector_for(draw, labels) if labels else LabelSelector()
+    policy = pick(draw, _SPREAD_POLICIES)
+    min_domains = maybe(draw, st.integers(1, 3)) if policy == "DoNotSchedule" else None
     return TopologySpreadConstraint(draw(st.integers(1, 3)), pick(draw, _TOPOLOGY_KEYS),
-                                    pick(draw, _SPREAD_POLICIES), selector,
+                                    policy, selector, min_domains=min_domains,
                                     extra=extras(draw, _SPREAD_EXTRA))
 
 
@@ -240,7 +238,8 @@ def _draw_pod_template(
         host_network=False if draw(BOOLS) else None,
         security_context=draw(_POD_SECURITY_CONTEXTS) if draw(BOOLS) else None,
         init_containers=init, containers=app, volumes=pod_volumes,
-        node_selector=draw(_SMALL_LABELS), affinity=maybe_pick(draw, _AFFINITIES) or {},
+        node_selector=draw(_SMALL_LABELS),
+        affinity=_draw_affinity(draw, pod_labels) if draw(BOOLS) else None,
         tolerations=[_draw_toleration(draw) for _ in range(draw(st.integers(0, 2)))],
         topology_spread_constraints=[_draw_spread(draw, pod_labels)
                                      for _ in range(draw(st.integers(0, 1)))],
@@ -262,7 +261,8 @@ def pod_templates(*, labels: Mapping[str, str] | None = None,
     them native sidecars), up to three volumes; container names unique across init and
     app containers, mounts naming only declared volumes (or ``claim_names``, the
     StatefulSet claim templates), probes naming only declared ports, tolerations,
-    spread constraints, a restart policy fit for every controller (none, or
+    spread constraints selecting the pod, typed affinities (:func:`.affinities`), a
+    restart policy fit for every controller (none, or
     ``Always``), and carried pod fields (``dnsPolicy``, ``priorityClassName``,
     ``imagePullSecrets``, ...).
 
