@@ -34,7 +34,7 @@ from kancat.core.fields import carried, path_of, wire
 from kancat.core.frozen import EMPTY, FrozenMap
 from kancat.core.value import Value, rule
 from kancat.errors import Problem
-from kancat.values.meta import LabelSelector
+from kancat.values.meta import LabelSelector, set_operator_problems
 
 __all__ = [
     "Affinity",
@@ -92,12 +92,6 @@ class NodeSelectorRequirement(Value):
     @rule
     def _values(self) -> list[Problem]:
         where = path_of(attrs.fields(NodeSelectorRequirement).values)
-        if self.operator in ("In", "NotIn") and not self.values:
-            return [Problem(where, f"operator {self.operator} needs values",
-                            "list at least one value")]
-        if self.operator in ("Exists", "DoesNotExist") and self.values:
-            return [Problem(where, f"operator {self.operator} takes no values",
-                            "remove the values")]
         if self.operator in ("Gt", "Lt"):
             if len(self.values) != 1:
                 return [Problem(where, f"operator {self.operator} takes exactly one value, "
@@ -106,7 +100,8 @@ class NodeSelectorRequirement(Value):
                 return [Problem(f"{where}[0]", f"operator {self.operator} compares integers, "
                                               f"got {self.values[0]!r}",
                                 "write a whole number such as '8'")]
-        return []
+            return []
+        return set_operator_problems(where, self.operator, self.values)
 
     def matches(self, labels: Mapping[str, str]) -> bool:
         """Whether a node with ``labels`` satisfies the requirement."""

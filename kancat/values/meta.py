@@ -100,6 +100,20 @@ class ObjectMeta(Value):
 SelectorOperator: TypeAlias = Literal["In", "NotIn", "Exists", "DoesNotExist"]
 
 
+def set_operator_problems(where: str, operator: str, values: tuple[str, ...]) -> list[Problem]:
+    """The values a set operator of a selector requirement takes (label and node
+    selectors alike): ``In``/``NotIn`` at least one, ``Exists``/``DoesNotExist`` none.
+
+    >>> [str(p) for p in set_operator_problems("values", "Exists", ("a",))]
+    ['values: operator Exists takes no values (remove the values)']
+    """
+    if operator in ("In", "NotIn") and not values:
+        return [Problem(where, f"operator {operator} needs values", "list at least one value")]
+    if operator in ("Exists", "DoesNotExist") and values:
+        return [Problem(where, f"operator {operator} takes no values", "remove the values")]
+    return []
+
+
 @attrs.frozen
 class LabelSelectorRequirement(Value):
     """``{key, operator, values}``: ``In``/``NotIn`` need values, ``Exists`` none."""
@@ -115,14 +129,8 @@ class LabelSelectorRequirement(Value):
 
     @rule
     def _values(self) -> list[Problem]:
-        where = path_of(attrs.fields(LabelSelectorRequirement).values)
-        if self.operator in ("In", "NotIn") and not self.values:
-            return [Problem(where, f"operator {self.operator} needs values",
-                            "list at least one value")]
-        if self.operator in ("Exists", "DoesNotExist") and self.values:
-            return [Problem(where, f"operator {self.operator} takes no values",
-                            "remove the values")]
-        return []
+        return set_operator_problems(path_of(attrs.fields(LabelSelectorRequirement).values),
+                                     self.operator, self.values)
 
     def matches(self, labels: Mapping[str, str]) -> bool:
         present = self.key in labels
