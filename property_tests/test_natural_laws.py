@@ -386,7 +386,7 @@ def then_repeating(first: Transformation, second: Transformation) -> Transformat
 ], ids=lambda item: item.__name__)
 def test_a_broken_injection_fails_its_law(broken: Inject, law: Callable[..., None]) -> None:
     with pytest.raises(AssertionError):
-        law(broken, FIND)
+        law(broken, settings(FIND, max_examples=1000))
 
 
 @pytest.mark.parametrize(("broken", "law"), [
