@@ -42,6 +42,7 @@ from returns.result import Failure, Success
 from kancat import __version__
 from kancat.errors import InvalidArgument, InvalidValue, Problem
 from kancat.values import KubeObject
+from kancat.values.kinds import DEFAULT_VERSION, KubernetesVersion
 
 __all__ = ["DEFAULT_TARGET", "format_problem", "main"]
 
@@ -180,8 +181,10 @@ def _where(error: BaseException) -> str:
     return f" (raised at {found.filename}:{found.lineno})" if found is not None else ""
 
 
-def _load_objects(target: str) -> list[KubeObject]:
-    """Import the target and flatten it with ``objects_of``.
+def _load_objects(target: str, version: KubernetesVersion = DEFAULT_VERSION
+                  ) -> list[KubeObject]:
+    """Import the target and flatten it with ``objects_of`` (for ``version``: a value
+    may give objects that depend on it, see ``HasVersionedObjects``).
 
     Raises :class:`_TargetError` for every failure of the user's code or of the target
     itself, except :class:`InvalidValue`, which is passed on (exit 1, not 2).
@@ -199,7 +202,7 @@ def _load_objects(target: str) -> list[KubeObject]:
             module = (_import_file(module_name, target) if _is_path(module_name)
                       else _import_module(module_name, target))
             value = _resolve(module, attribute, target)
-            return objects_of(value)
+            return objects_of(value, kubernetes_version=version)
         except (_TargetError, InvalidValue):
             raise
         except InvalidArgument as error:
@@ -242,7 +245,7 @@ def _emit(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     target: str = args.target
     try:
-        objects = _load_objects(target)
+        objects = _load_objects(target, version)
     except _TargetError as error:
         _err(str(error))
         return EXIT_USAGE

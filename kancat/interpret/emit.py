@@ -37,6 +37,7 @@ from kancat.values.kinds import DEFAULT_VERSION, KubernetesVersion, parse_versio
 __all__ = [
     "Emittable",
     "HasObjects",
+    "HasVersionedObjects",
     "objects_of",
     "render",
     "to_json",
@@ -125,21 +126,44 @@ class HasObjects(Protocol):
     def objects(self) -> Iterable[KubeObject]: ...
 
 
-Emittable: TypeAlias = KubeObject | HasObjects | Iterable[Any]
+@runtime_checkable
+class HasVersionedObjects(Protocol):
+    """Anything whose objects depend on the Kubernetes version they are emitted for
+    (e.g. a PodSecurityPolicy only before 1.25). :func:`objects_of` and everything that
+    emits call ``objects_for(version)`` when a value has it, and ``objects()`` otherwise.
 
-def objects_of(target: Emittable) -> list[KubeObject]:
-    """Flatten a value, a list of values, or something with ``objects()``."""
+    >>> from kancat.values import ConfigMap
+    >>> class Flags:
+    ...     def objects_for(self, kubernetes_version):
+    ...         return [ConfigMap.of("flags", {"new": str(kubernetes_version >= (1, 25))})]
+    >>> [o.data["new"] for o in objects_of(Flags(), kubernetes_version="1.24")]
+    ['False']
+    """
+
+    def objects_for(self, kubernetes_version: KubernetesVersion) -> Iterable[Any]: ...
+
+
+Emittable: TypeAlias = KubeObject | HasObjects | HasVersionedObjects | Iterable[Any]
+
+def objects_of(target: Emittable, *,
+               kubernetes_version: str | KubernetesVersion = DEFAULT_VERSION
+               ) -> list[KubeObject]:
+    """Flatten a value, a list of values, or something with ``objects_for(version)``
+    (asked for ``kubernetes_version``) or ``objects()``."""
     if isinstance(target, (KubeObjectBase, OpaqueObject)):
         check_emittable(target)
         return [target]
+    version = parse_version(kubernetes_version)
+    if isinstance(target, HasVersionedObjects):
+        return objects_of(list(target.objects_for(version)), kubernetes_version=version)
     if isinstance(target, HasObjects):
-        return objects_of(list(target.objects()))
+        return objects_of(list(target.objects()), kubernetes_version=version)
     if isinstance(target, (str, bytes)) or not isinstance(target, Iterable):
         raise InvalidArgument(f"cannot emit {type(target).__name__}: give a kancat value, a "
                               "list of them, or an object with objects()")
     found: list[KubeObject] = []
     for item in target:
-        found.extend(objects_of(item))
+        found.extend(objects_of(item, kubernetes_version=version))
     return found
 
 
@@ -151,7 +175,7 @@ def to_manifests(target: Emittable, *,
     version = parse_version(kubernetes_version)
     manifests: list[dict[str, Any]] = []
     problems: list[Problem] = []
-    for index, value in enumerate(objects_of(target)):
+    for index, value in enumerate(objects_of(target, kubernetes_version=version)):
         try:
             manifests.append(to_manifest(value, version))
         except InvalidValue as error:
