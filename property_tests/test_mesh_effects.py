@@ -3,10 +3,12 @@ instance that fails it.
 
 * ``namespace_policy`` is a homomorphism of join-semilattices from meshes under ⊗ to
   policies per namespace: ``np(a ⊗ b, n) == np(a, n) | np(b, n)``, ``np(I, n) == ⊥``;
-* the objects of a mesh are a function of its normal form: ``objects(a ⊗ I) ==
-  objects(a)``, ``objects(a ⊗ b) == objects(b ⊗ a)``;
 * no two objects of a mesh share kind, namespace and name;
 * every object a drawn mesh emits passes the real schemas.
+
+``objects(a ⊗ I) == objects(a)`` and ``objects(a ⊗ b) == objects(b ⊗ a)`` are not tested
+here: ``a ⊗ I`` is ``a`` itself and ``a ⊗ b == b ⊗ a`` as values (the mesh laws), and
+``objects`` is a method of the value, so no derivation could break them.
 """
 
 from collections.abc import Callable
@@ -73,14 +75,6 @@ def test_a_namespace_policy_of_the_first_service_only_is_not() -> None:
 
 def _identities(objects: tuple[KubeObjectBase, ...]) -> list[str]:
     return [f"{o.kind}/{o.metadata.namespace}/{o.name}" for o in objects]
-
-
-@given(meshes(), meshes())
-def test_objects_are_a_function_of_the_normal_form(a: Mesh, b: Mesh) -> None:
-    assert (a @ Mesh.unit()).unwrap().objects() == a.objects()
-    combined, swapped = a @ b, b @ a
-    if isinstance(combined, Success) and _emits(combined.unwrap()):
-        assert combined.unwrap().objects() == swapped.unwrap().objects()
 
 
 def law_unique(objects: Callable[[Mesh], tuple[KubeObjectBase, ...]],

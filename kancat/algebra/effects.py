@@ -57,9 +57,10 @@ instance that fails it). Policy effects commute with ``⊗`` through the join:
 every namespace ``n`` wherever ``a ⊗ b`` is defined, and the bottom for the unit; every
 derived object is a function of the namespace policies, the services and the control
 plane, so ``objects(a ⊗ b)`` is what the joined policies ask of the united services.
-The derived objects are a function of the mesh's normal form, so ``objects(a ⊗ I) ==
-objects(a)`` and ``objects(a ⊗ b) == objects(b ⊗ a)``; and no two objects of a mesh
-share a kind, namespace and name (one would overwrite the other on the cluster).
+The derived objects are computed from the mesh value, whose normal form makes
+``objects(a ⊗ I) == objects(a)`` and ``objects(a ⊗ b) == objects(b ⊗ a)`` hold by
+construction; and no two objects of a mesh share a kind, namespace and name (one would
+overwrite the other on the cluster).
 
 >>> from kancat.algebra.monoidal import ControlPlane, Mesh, MeshService
 >>> from kancat.algebra.policy import MeshPolicy
@@ -103,13 +104,13 @@ from kancat.values import (
 )
 from kancat.values.kinds import pod_of, pod_path
 from kancat.values.pod_security import pod_security_labels, pod_security_problems
+from kancat.values.service import service_dns_name
 
 if TYPE_CHECKING:
     from kancat.algebra.monoidal import Mesh, MeshService
     from kancat.values.istio import Resolution
 
 __all__ = [
-    "CLUSTER_DOMAIN",
     "ROOT_NAMESPACE",
     "Scope",
     "derived_objects",
@@ -121,9 +122,6 @@ __all__ = [
 
 ROOT_NAMESPACE: Final = "istio-system"
 """Istio's root namespace: mesh-wide PeerAuthentication lives here, and istiod."""
-
-CLUSTER_DOMAIN: Final = "svc.cluster.local"
-"""The DNS suffix of Services (``<name>.<namespace>.svc.cluster.local``)."""
 
 _INJECTION_LABEL: Final = "istio-injection"
 _REVISION_LABEL: Final = "istio.io/rev"
@@ -203,7 +201,7 @@ def _workload_problems(workload: KubeObjectBase, policy: MeshPolicy,
                        level: PodSecurityLevel) -> list[Problem]:
     where = _object_name(workload)
     found: list[Problem] = []
-    counted = any(f.name == "replicas" for f in attrs.fields(cast(Any, type(workload))))
+    counted = "replicas" in attrs.fields_dict(cast(Any, type(workload)))
     replicas = getattr(workload, "replicas", None)  # a DaemonSet has none: one per node
     asked = 1 if replicas is None else replicas
     if counted and policy.max_replicas is not None and asked > policy.max_replicas:
@@ -340,7 +338,7 @@ def _namespace_mode(mesh: "Mesh", scope: Scope) -> MTLSMode:
 
 def _host(service: "MeshService") -> str:
     namespace = service.namespace
-    return f"{service.name}.{namespace}.{CLUSTER_DOMAIN}" if namespace else service.name
+    return service_dns_name(service.name, namespace) if namespace else service.name
 
 
 def service_objects(mesh: "Mesh", scope: Scope, service: "MeshService"

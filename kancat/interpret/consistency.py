@@ -62,6 +62,7 @@ from kancat.values import (
 from kancat.values.image import ImageRef
 from kancat.values.kinds import kind_called, pod_of, pod_path
 from kancat.values.meta import ENVOY_APP_PORT, PROVIDED
+from kancat.values.service import CLUSTER_DOMAIN, service_dns_name
 
 __all__ = ["Finding", "Severity", "check_objects", "identity", "unpinned_reason"]
 
@@ -348,13 +349,13 @@ def _autoscaler_findings(value: Any, objects: Sequence[KubeObject], present: set
 
 def _fqdn(host: str, namespace: str | None) -> str:
     """A host as Istio resolves it: short names in the object's namespace."""
-    if "*" in host or host.endswith(".svc.cluster.local"):
+    if "*" in host or host.endswith(f".{CLUSTER_DOMAIN}"):
         return host
     parts = host.split(".")
     if len(parts) == 1:
-        return f"{host}.{namespace or 'default'}.svc.cluster.local"
+        return service_dns_name(host, namespace or "default")
     if len(parts) == 2:
-        return f"{host}.svc.cluster.local"
+        return service_dns_name(*parts)
     return host
 
 

@@ -16,7 +16,7 @@ by port *and* protocol, and some API servers reject a port without it.
 
 from collections.abc import Iterable, Mapping
 from functools import partial
-from typing import Any, ClassVar, Literal, TypeAlias
+from typing import Any, ClassVar, Final, Literal, TypeAlias
 
 import attrs
 
@@ -30,9 +30,21 @@ from kancat.values.container import Protocol
 from kancat.values.meta import KubeObjectBase, ObjectMeta, object_meta
 from kancat.values.workloads import PodController
 
-__all__ = ["Service", "ServicePort", "ServiceType"]
+__all__ = ["CLUSTER_DOMAIN", "Service", "ServicePort", "ServiceType", "service_dns_name"]
 
 ServiceType: TypeAlias = Literal["ClusterIP", "NodePort", "LoadBalancer", "ExternalName"]
+
+CLUSTER_DOMAIN: Final = "svc.cluster.local"
+"""The DNS suffix of Services in a cluster with the default domain."""
+
+
+def service_dns_name(name: str, namespace: str) -> str:
+    """The name a Service answers to across namespaces.
+
+    >>> service_dns_name("reviews", "shop")
+    'reviews.shop.svc.cluster.local'
+    """
+    return f"{name}.{namespace}.{CLUSTER_DOMAIN}"
 
 
 @attrs.frozen
